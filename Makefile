@@ -1,0 +1,39 @@
+# Two commands on a fresh machine with Python 3.11 and make:
+#   make run    set up, upgrade the database, load the demo, serve on http://127.0.0.1:5000
+#   make test   set up and run the whole test suite
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test install lint bench bench-submit bench-analysis bench-tokenize bench-console bench-export clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/surveyapp db upgrade
+	SURVEYAPP_PUBLIC_BASE_URL=http://$(HOST):$(PORT) $(BIN)/surveyapp demo
+	$(BIN)/surveyapp run --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: bench-submit bench-analysis bench-tokenize bench-console bench-export
+
+bench-%: install
+	$(BIN)/python bench/$*.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

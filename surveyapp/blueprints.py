@@ -1,0 +1,3 @@
+"""The app's feature blueprints, registered by `create_app`."""
+
+BLUEPRINTS: list = []

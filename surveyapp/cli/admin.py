@@ -1,0 +1,187 @@
+"""Commands that work on the database: users, surveys, links, export, demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from questionnaires import SHIPPED
+
+from ..auth.services import create_user, generate_password
+from ..demo import DEMO_SLUG, load_demo
+from ..extensions import db
+from ..models import Response, Survey, User
+from ..responses import load_survey_frames
+from ..surveys.services import FormSpec, SurveyError, create_survey, get_survey, set_status, survey_links
+from ..surveys.units import read_units_csv
+from .common import input_errors_exit_2
+
+
+@click.group("users")
+def users_group() -> None:
+    """Evaluator accounts."""
+
+
+@users_group.command("create")
+@click.argument("username")
+@click.option("--password", help="Password (default: generate one and print it once).")
+@with_appcontext
+@input_errors_exit_2
+def users_create(username: str, password: str | None) -> None:
+    """Create an evaluator account."""
+    generated = password is None
+    password = password or generate_password()
+    create_user(username, password)
+    db.session.commit()
+    click.echo(f"user {username} created" + (f"; password: {password}" if generated else ""))
+
+
+@users_group.command("reset-password")
+@click.argument("username")
+@with_appcontext
+@input_errors_exit_2
+def users_reset(username: str) -> None:
+    """Give an account a new generated password, printed once."""
+    user = db.session.scalar(db.select(User).filter_by(username=username))
+    if user is None:
+        raise SurveyError(f"no user {username!r}", source="users")
+    password = generate_password()
+    user.set_password(password)
+    user.failed_logins = 0
+    db.session.commit()
+    click.echo(f"new password for {username}: {password}")
+
+
+@click.group("survey")
+def survey_group() -> None:
+    """Surveys: create, open, close, list links."""
+
+
+def _form_spec(value: str) -> FormSpec:
+    path_text, _, role = value.partition("=")
+    path = Path(path_text)
+    if not path.exists() and (SHIPPED / f"{path_text}.yaml").exists():
+        path = SHIPPED / f"{path_text}.yaml"
+    if not path.exists():
+        raise SurveyError(f"no questionnaire file or shipped questionnaire id {path_text!r}", source="--questionnaire")
+    return FormSpec(path, role or None)
+
+
+@survey_group.command("create")
+@click.option("--title", required=True, help="Survey title, e.g. 2025年某区课后服务项目满意度调查.")
+@click.option("--slug", required=True, help="Short name used in commands, e.g. afterschool-2025.")
+@click.option("--questionnaire", "questionnaires", multiple=True, required=True,
+              help="Questionnaire file or shipped id, optionally =ROLE (repeatable).")
+@click.option("--units", "units_csv", type=click.Path(exists=True, dir_okay=False), required=True,
+              help="CSV of code,name,district.")
+@click.option("--allow-repeat", is_flag=True, help="Allow several responses from one browser.")
+@with_appcontext
+@input_errors_exit_2
+def survey_create(title: str, slug: str, questionnaires: tuple[str, ...], units_csv: str, allow_repeat: bool) -> None:
+    """Create a draft survey."""
+    units = read_units_csv(units_csv)
+    survey = create_survey(title, slug, [_form_spec(v) for v in questionnaires], units, allow_repeat)
+    db.session.commit()
+    click.echo(f"survey {survey.slug} created (draft) with {len(survey.forms)} forms and {len(units)} units")
+
+
+@survey_group.command("open")
+@click.argument("slug")
+@with_appcontext
+@input_errors_exit_2
+def survey_open(slug: str) -> None:
+    """Start accepting responses."""
+    set_status(get_survey(slug), "open")
+    db.session.commit()
+    click.echo(f"survey {slug} is open")
+
+
+@survey_group.command("close")
+@click.argument("slug")
+@with_appcontext
+@input_errors_exit_2
+def survey_close(slug: str) -> None:
+    """Stop accepting responses."""
+    set_status(get_survey(slug), "closed")
+    db.session.commit()
+    click.echo(f"survey {slug} is closed")
+
+
+@survey_group.command("links")
+@click.argument("slug")
+@click.option("--base-url", help="Public address of the app (default: PUBLIC_BASE_URL).")
+@with_appcontext
+@input_errors_exit_2
+def survey_links_command(slug: str, base_url: str | None) -> None:
+    """Print every form x unit respondent link as tab-separated rows."""
+    _print_links(get_survey(slug), base_url or current_app.config["PUBLIC_BASE_URL"])
+
+
+def _print_links(survey: Survey, base_url: str) -> None:
+    click.echo("role\tunit\tunit_name\turl")
+    for link in survey_links(survey, base_url):
+        unit = link.unit
+        click.echo(f"{link.form.role}\t{unit.code if unit else ''}\t{unit.name if unit else ''}\t{link.url}")
+
+
+@click.command("export")
+@click.argument("slug")
+@click.option("--out", required=True, type=click.Path(dir_okay=False),
+              help="FILE.csv (one file per questionnaire when there are several) or FILE.xlsx.")
+@click.option("--questionnaire", "only", help="Export only this questionnaire id.")
+@with_appcontext
+@input_errors_exit_2
+def export_command(slug: str, out: str, only: str | None) -> None:
+    """Export all responses (valid and invalid, with their status) in the response-file columns."""
+    from analysis.responses import write_responses, write_responses_xlsx
+
+    frames, questionnaires = load_survey_frames(slug, include_invalid=True)
+    if only is not None:
+        if only not in frames:
+            raise SurveyError(f"survey {slug} has no questionnaire {only!r} (has: {', '.join(frames)})")
+        frames = {only: frames[only]}
+    path = Path(out)
+    if path.suffix.lower() == ".xlsx":
+        write_responses_xlsx(frames, questionnaires, path)
+        written = [path]
+    elif path.suffix.lower() == ".csv":
+        written = []
+        for qid, frame in frames.items():
+            target = path if len(frames) == 1 else path.with_name(f"{path.stem}-{qid}{path.suffix}")
+            write_responses(frame, questionnaires[qid], target)
+            written.append(target)
+    else:
+        raise SurveyError("--out must end in .csv or .xlsx", source=out)
+    for target in written:
+        click.echo(f"wrote {target}")
+
+
+@click.command("demo")
+@click.option("--base-url", help="Public address of the app (default: PUBLIC_BASE_URL).")
+@with_appcontext
+@input_errors_exit_2
+def demo_command(base_url: str | None) -> None:
+    """Load the demo survey and an evaluator account (once), then print the login and the links."""
+    survey = db.session.scalar(db.select(Survey).filter_by(slug=DEMO_SLUG))
+    if survey is None:
+        with click.progressbar(length=1, label="generating demo responses") as bar:
+            survey = load_demo()
+            bar.update(1)
+        password = generate_password()
+        create_user("evaluator", password)
+        db.session.commit()
+        login = f"console login: evaluator / {password}   (shown once; reset with `surveyapp users reset-password evaluator`)"
+    else:
+        login = "console login: evaluator (demo already loaded; `surveyapp users reset-password evaluator` for a new password)"
+    base = (base_url or current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
+    count = db.session.scalar(db.select(db.func.count(Response.id)).join(Response.form).filter_by(survey_id=survey.id))
+    click.echo(f"demo survey {survey.slug}: {count} responses, {len(survey.units)} schools")
+    click.echo(f"console: {base}/console/")
+    click.echo(login)
+    _print_links(survey, base)
+
+
+COMMANDS = [users_group, survey_group, export_command, demo_command]

@@ -1,0 +1,188 @@
+"""The data model: surveys, questionnaire versions, forms, units, responses, evaluators.
+
+Answers are stored as one JSON document per response (variable -> canonical answer, see
+`questionnaires.answers`). One row per submission keeps the write path to a single insert, and reading
+350,000 responses back is one scan; per-question counts can still be grouped inside the database with
+`json_each` (SQLite) or `jsonb_each` (PostgreSQL), see `surveyapp.responses.answer_counts`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .extensions import db
+
+SURVEY_STATUSES = ("draft", "open", "closed")
+RESPONSE_STATUSES = ("valid", "invalid")
+CHANNELS = ("微信", "手机", "电脑")
+
+JSONDocument = sa.JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_token() -> str:
+    """An unguessable URL-safe token (128 bits)."""
+    return secrets.token_urlsafe(16)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """Timezone-aware UTC timestamps on every backend (SQLite stores them naive)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC times")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class User(UserMixin, db.Model):
+    """An evaluator who logs into the console; created by `surveyapp users create`."""
+
+    __tablename__ = "user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    last_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+
+class Survey(db.Model):
+    """One evaluation's data collection: forms per role, units (schools), responses."""
+
+    __tablename__ = "survey"
+    __table_args__ = (sa.CheckConstraint(f"status IN {SURVEY_STATUSES}", name="status"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    status: Mapped[str] = mapped_column(sa.String(10), default="draft")
+    opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    allow_repeat: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    forms: Mapped[list[Form]] = relationship(back_populates="survey", order_by="Form.id")
+    units: Mapped[list[Unit]] = relationship(back_populates="survey", order_by="Unit.code")
+
+    def accepting_at(self, now: datetime) -> bool:
+        """Whether a submission made at `now` is accepted."""
+        if self.status != "open":
+            return False
+        if self.opens_at is not None and now < self.opens_at:
+            return False
+        return self.closes_at is None or now < self.closes_at
+
+
+class QuestionnaireVersion(db.Model):
+    """An immutable questionnaire definition; the same content loaded twice is one version."""
+
+    __tablename__ = "questionnaire_version"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questionnaire_id: Mapped[str] = mapped_column(sa.String(64), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[str] = mapped_column(sa.String(20))
+    content_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    source: Mapped[str] = mapped_column(sa.Text)
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Form(db.Model):
+    """A questionnaire version offered in a survey to one role, reached through an unguessable token."""
+
+    __tablename__ = "form"
+    __table_args__ = (sa.UniqueConstraint("survey_id", "version_id", "role"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("survey.id"), index=True)
+    version_id: Mapped[int] = mapped_column(sa.ForeignKey("questionnaire_version.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    token: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_token)
+
+    survey: Mapped[Survey] = relationship(back_populates="forms")
+    version: Mapped[QuestionnaireVersion] = relationship()
+
+
+class Unit(db.Model):
+    """A school (or other group) a link is for."""
+
+    __tablename__ = "unit"
+    __table_args__ = (sa.UniqueConstraint("survey_id", "code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("survey.id"), index=True)
+    code: Mapped[str] = mapped_column(sa.String(64))
+    name: Mapped[str] = mapped_column(sa.String(200))
+    district: Mapped[str] = mapped_column(sa.String(100), default="")
+
+    survey: Mapped[Survey] = relationship(back_populates="units")
+
+
+class Response(db.Model):
+    """One submitted questionnaire; never deleted, only marked invalid with a reason."""
+
+    __tablename__ = "response"
+    __table_args__ = (
+        sa.CheckConstraint(f"status IN {RESPONSE_STATUSES}", name="status"),
+        sa.Index("ix_response_form_status", "form_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_token)
+    form_id: Mapped[int] = mapped_column(sa.ForeignKey("form.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id"), index=True, nullable=True)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    duration_s: Mapped[float | None] = mapped_column(nullable=True)
+    channel: Mapped[str] = mapped_column(sa.String(10), default="手机")
+    status: Mapped[str] = mapped_column(sa.String(10), default="valid")
+    invalid_reason: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
+    submit_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True, nullable=True)
+    client_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True, nullable=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+
+    form: Mapped[Form] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+
+    @property
+    def status_text(self) -> str:
+        """`valid` or `invalid:<reason>`, as in response files."""
+        return "valid" if self.status == "valid" else f"invalid:{self.invalid_reason or ''}"
+
+
+class StatusChange(db.Model):
+    """Who marked a response valid or invalid, when and why: screening is recorded and reversible."""
+
+    __tablename__ = "status_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(sa.ForeignKey("response.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True, nullable=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    old_status: Mapped[str] = mapped_column(sa.String(10))
+    new_status: Mapped[str] = mapped_column(sa.String(10))
+    reason: Mapped[str] = mapped_column(sa.String(200))
+
+    response: Mapped[Response] = relationship()
+    user: Mapped[User | None] = relationship()

@@ -1,0 +1,1 @@
+"""Surveys: creation from questionnaires and units, status, links."""
