@@ -43,6 +43,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_error_handlers(app)
     _register_blueprints(app)
+    from .cli import register_commands
+
+    register_commands(app)
     logging.getLogger("surveyapp").setLevel(logging.INFO)
     return app
 

@@ -89,7 +89,7 @@ def _answer(q: Question, rng: random.Random, leaning: float):  # noqa: ANN202
         position = min(len(ranked) - 1, max(0, round(rng.gauss(1.2 - leaning, 0.7))))
         return ranked[position].code
     if q.type == "single":
-        weights = [0.6 ** i * (1.6 if leaning > 0 and i == 0 else 1) for i in range(len(q.options))]
+        weights = [0.3 ** i * (2.0 if leaning > 0 and i == 0 else 1) for i in range(len(q.options))]
         return rng.choices([o.code for o in q.options], weights)[0]
     if q.type == "multiple":
         low = int(q.min or 1)

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from flask import Flask
 from flask.cli import FlaskGroup
 
-from .. import create_app
 from . import admin
 from .questionnaires import questionnaires_group
 
 COMMANDS = [questionnaires_group, *admin.COMMANDS]
 
 
-def make_cli() -> FlaskGroup:
-    group = FlaskGroup(create_app=lambda: create_app(), help="Satisfaction surveys: collect, analyse, score.")
+def register_commands(app: Flask) -> None:
+    """Add the project's commands to `app.cli` (so `flask` and test runners see them too)."""
     for command in COMMANDS:
-        group.add_command(command)
-    return group
+        app.cli.add_command(command)
+
+
+def make_cli() -> FlaskGroup:
+    from .. import create_app
+
+    return FlaskGroup(create_app=lambda: create_app(), help="Satisfaction surveys: collect, analyse, score.")
 
 
 cli = make_cli()
