@@ -68,3 +68,46 @@ def load_survey_frames(slug: str, include_invalid: bool = False,
         forms = [f for f in survey.forms if f.version.questionnaire_id == qid]
         frames[qid] = load_form_frame(forms, questionnaire, include_invalid)
     return frames, questionnaires
+
+
+_COUNTS_SQL = {
+    "sqlite": """
+        SELECT je.key, COALESCE(ae.value, je.value) AS code, count(*) AS n
+        FROM response r
+        JOIN json_each(r.answers) je
+        LEFT JOIN json_each(CASE WHEN je.type = 'array' THEN je.value ELSE '[]' END) ae
+        WHERE r.form_id IN ({forms}) {valid} AND je.key IN ({keys})
+        GROUP BY je.key, COALESCE(ae.value, je.value)""",
+    "postgresql": """
+        SELECT je.key, COALESCE(ae.value, je.value #>> '{{}}') AS code, count(*) AS n
+        FROM response r
+        CROSS JOIN LATERAL jsonb_each(r.answers) je
+        LEFT JOIN LATERAL jsonb_array_elements_text(
+            CASE WHEN jsonb_typeof(je.value) = 'array' THEN je.value ELSE '[]'::jsonb END) ae ON true
+        WHERE r.form_id IN ({forms}) {valid} AND je.key IN ({keys})
+        GROUP BY je.key, COALESCE(ae.value, je.value #>> '{{}}')""",
+}
+
+
+def answer_counts(forms: Iterable[Form], questionnaire: Questionnaire, include_invalid: bool = False,
+                  ) -> dict[str, dict[str, int]]:
+    """Per choice variable, how many responses chose each option code (as text), grouped in the database.
+
+    Only `single`, `scale`, `multiple` and matrix-row variables are counted; a `multiple` answer counts once
+    per chosen code.
+    """
+    keys = [v for q in questionnaire.questions if q.type in ("single", "scale", "multiple", "matrix")
+            for v in q.variables if not v.endswith(".other")]
+    form_ids = [int(f.id) for f in forms]
+    if not keys or not form_ids:
+        return {}
+    params = {f"k{i}": key for i, key in enumerate(keys)}
+    sql = _COUNTS_SQL[db.engine.dialect.name].format(
+        forms=", ".join(str(i) for i in form_ids),
+        valid="" if include_invalid else "AND r.status = 'valid'",
+        keys=", ".join(f":{name}" for name in params),
+    )
+    counts: dict[str, dict[str, int]] = {key: {} for key in keys}
+    for key, code, n in db.session.execute(sa.text(sql), params):
+        counts[key][str(code)] = int(n)
+    return counts
