@@ -26,8 +26,12 @@ class AnswerProblem:
     limit: Any = None
 
 
+_MISSING_TYPES = ("NAType", "NaTType")  # pandas.NA and pandas.NaT, recognised without importing pandas
+
+
 def is_empty(value: Any) -> bool:
-    if value is None:
+    """None, NaN, pandas NA/NaT, blank text, or a list of only such values."""
+    if value is None or type(value).__name__ in _MISSING_TYPES:
         return True
     if isinstance(value, float) and math.isnan(value):
         return True

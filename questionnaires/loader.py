@@ -90,7 +90,11 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise QuestionnaireError(str(path), [("", f"not UTF-8 text (byte {exc.start})")]) from exc
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        problem = (f"not UTF-8 text: byte 0x{data[exc.start]:02x} at line {line}, column {column} "
+                   "(save the file as UTF-8)")
+        raise QuestionnaireError(str(path), [("", problem)]) from exc
     return parse_questionnaire(text, str(path))
 
 
