@@ -1,0 +1,165 @@
+"""Data-quality screening (有效问卷): flags for the evaluator to review, never deletions.
+
+Three checks, thresholds configurable:
+
+* ``duplicate``: the same answers submitted again from the same device/client (a ``client`` column, when the
+  frame has one) within ``duplicate_window_s`` seconds; without a client column, the same answers submitted
+  again within ``content_window_s`` seconds. The first submission is kept, later ones are flagged.
+  IP addresses are not used: a whole school shares one address.
+* ``speeder``: answering time below ``min_seconds``, or below ``median_fraction`` of the median time.
+* ``straight_line``: every row of a matrix (with at least ``straight_min_rows`` rows answered) given the
+  same answer. Informational only - all 非常满意 is common and honest in school surveys.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+
+from questionnaires import Questionnaire
+
+FLAG_COLUMNS = ("response_id", "flag", "reason")
+INFORMATIONAL_FLAGS = frozenset({"straight_line"})
+"""Flags that describe a response without suggesting it is invalid."""
+
+
+def _content_key(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, list | tuple):
+        return tuple(str(v) for v in value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _seconds(value: float) -> str:
+    return f"{int(value)}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def screen(frame: pd.DataFrame, questionnaire: Questionnaire, *, min_seconds: float = 30,
+           median_fraction: float = 0.5, duplicate_window_s: float = 300, content_window_s: float = 10,
+           straight_min_rows: int = 3) -> pd.DataFrame:
+    """Flag duplicates, speeders and straight-lining.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        Responses frame (all rows, not only valid ones: screening decides validity).
+    questionnaire : Questionnaire
+    min_seconds : float
+        Answering times below this are too short (0 turns the check off).
+    median_fraction : float
+        Answering times below this fraction of the median are too short (0 turns the check off).
+    duplicate_window_s : float
+        Same answers from the same client within this many seconds are duplicates.
+    content_window_s : float
+        Without a client column: same answers within this many seconds are duplicates.
+    straight_min_rows : int
+        Matrices with fewer answered rows are not checked for straight-lining.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``response_id, flag, reason`` (reason in Chinese), one row per flag, in frame order;
+        a response may carry several flags. ``straight_line`` flags are informational
+        (:data:`INFORMATIONAL_FLAGS`).
+
+    Examples
+    --------
+    >>> screen(frame, q, min_seconds=60)  # doctest: +SKIP
+      response_id    flag                        reason
+    0          r7  speeder  答题时间过短（12秒，少于60秒）
+    """
+    for name, value in (("min_seconds", min_seconds), ("median_fraction", median_fraction),
+                        ("duplicate_window_s", duplicate_window_s), ("content_window_s", content_window_s)):
+        if not (isinstance(value, int | float) and math.isfinite(value) and value >= 0):
+            raise ValueError(f"{name} must be a number >= 0, got {value!r}")
+    if median_fraction >= 1:
+        raise ValueError(f"median_fraction must be below 1, got {median_fraction!r}")
+    flags: list[tuple[int, int, str, str]] = []  # (position, check order, flag, reason)
+    ids = frame["response_id"].tolist()
+    flags.extend(_duplicates(frame, questionnaire, duplicate_window_s, content_window_s))
+    flags.extend(_speeders(frame, min_seconds, median_fraction))
+    flags.extend(_straight_lines(frame, questionnaire, straight_min_rows))
+    flags.sort(key=lambda f: (f[0], f[1]))
+    return pd.DataFrame({
+        "response_id": pd.Series([ids[pos] for pos, *_ in flags], dtype=object),
+        "flag": pd.Series([f[2] for f in flags], dtype=object),
+        "reason": pd.Series([f[3] for f in flags], dtype=object),
+    })
+
+
+def _duplicates(frame: pd.DataFrame, questionnaire: Questionnaire, window: float, content_window: float,
+                ) -> list[tuple[int, int, str, str]]:
+    variables = [v for v in questionnaire.variables if v in frame.columns]
+    if not len(frame) or not variables:
+        return []
+    content = pd.Series(list(zip(*(frame[v].map(_content_key).tolist() for v in variables), strict=True)),
+                        dtype=object)
+    answered = content.map(lambda row: any(v is not None for v in row))
+    has_client = "client" in frame.columns
+    clients = frame["client"].tolist() if has_client else [None] * len(frame)
+    times = pd.to_datetime(frame["submitted_at"]).tolist()
+    ids = frame["response_id"].tolist()
+    by_key: dict[tuple[str | None, tuple], list[int]] = {}
+    for pos, (row, ok) in enumerate(zip(content.tolist(), answered.tolist(), strict=True)):
+        if not ok or pd.isna(times[pos]):
+            continue
+        client = clients[pos]
+        known = has_client and not (client is None or client == ""
+                                    or (isinstance(client, float) and math.isnan(client)))
+        key = (str(client), row) if known else (None, row)
+        by_key.setdefault(key, []).append(pos)
+    flags = []
+    for key, positions in by_key.items():
+        if len(positions) < 2:
+            continue
+        same_client = key[0] is not None
+        limit = window if same_client else content_window
+        positions.sort(key=lambda p: times[p])
+        for earlier, later in zip(positions, positions[1:], strict=False):
+            gap = (times[later] - times[earlier]).total_seconds()
+            if gap <= limit:
+                where = "同一设备" if same_client else "未知设备"
+                reason = f"重复提交：与答卷 {ids[earlier]} 答案完全相同，间隔{_seconds(gap)}秒（{where}）"
+                flags.append((later, 0, "duplicate", reason))
+    return flags
+
+
+def _speeders(frame: pd.DataFrame, min_seconds: float, fraction: float) -> list[tuple[int, int, str, str]]:
+    durations = pd.to_numeric(frame["duration_s"], errors="coerce").astype("float64")
+    known = durations.dropna()
+    median = float(known.median()) if len(known) else math.nan
+    flags = []
+    for pos, seconds in enumerate(durations.tolist()):
+        if math.isnan(seconds):
+            continue
+        if min_seconds and seconds < min_seconds:
+            reason = f"答题时间过短（{_seconds(seconds)}秒，少于{_seconds(min_seconds)}秒）"
+            flags.append((pos, 1, "speeder", reason))
+        elif fraction and not math.isnan(median) and seconds < fraction * median:
+            flags.append((pos, 1, "speeder", f"答题时间过短（{_seconds(seconds)}秒，不足中位数"
+                                             f"{_seconds(median)}秒的{fraction:.0%}）"))
+    return flags
+
+
+def _straight_lines(frame: pd.DataFrame, questionnaire: Questionnaire, min_rows: int,
+                    ) -> list[tuple[int, int, str, str]]:
+    flags = []
+    for question in questionnaire.questions:
+        if question.type != "matrix" or len(question.rows) < max(2, min_rows):
+            continue
+        columns = [frame[v].map(_content_key).tolist() for v in question.variables if v in frame.columns]
+        if len(columns) != len(question.rows):
+            continue
+        for pos, row in enumerate(zip(*columns, strict=True)):
+            given = [v for v in row if v is not None]
+            if len(given) >= max(2, min_rows) and len(given) == len(row) and len(set(given)) == 1:
+                option = question.option(given[0])
+                label = option.label if option is not None else given[0]
+                flags.append((pos, 2, "straight_line",
+                              f"矩阵题第{question.number}题各行答案相同（均为“{label}”），仅供参考，不作为无效依据"))
+    return flags

@@ -1,0 +1,286 @@
+"""`surveyapp stats`, `surveyapp satisfaction` and `surveyapp analyze`: file-based analysis, no database."""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from pathlib import Path
+
+import click
+import pandas as pd
+
+from analysis.errors import DataError, NothingToDraw
+from analysis.frames import valid_only
+from analysis.responses import read_responses
+from analysis.safe import neutralise
+from analysis.satisfaction import (
+    SatisfactionGroup,
+    SatisfactionResult,
+    satisfaction,
+    satisfaction_by,
+    satisfaction_json,
+)
+from analysis.screening import screen
+from analysis.tables import QuestionTable, all_tables, groups, question_tables, stats_json
+from analysis.workbook import write_statistics_workbook
+from questionnaires import Questionnaire, load_folder
+
+from .common import input_errors_exit_2, print_json, questionnaire_lookup
+
+DATA = click.argument("data", nargs=-1, required=True, type=click.Path())
+QUESTIONNAIRE = click.option(
+    "--questionnaire", "questionnaire_paths", multiple=True, type=click.Path(),
+    help="Questionnaire file or folder (repeatable); the project's questionnaires/ folder is searched last.")
+
+
+# -- shared ----------------------------------------------------------------------------------------------
+
+def load_responses(data: tuple[str, ...], questionnaire_paths: tuple[str, ...],
+                   ) -> tuple[Questionnaire, pd.DataFrame]:
+    """The one questionnaire the data answer and its responses frame (all rows, valid or not).
+
+    When the files hold responses of several questionnaires, those named by --questionnaire are kept;
+    more than one left is an error.
+    """
+    lookup = questionnaire_lookup(questionnaire_paths)
+    named: list[str] = []
+    for path in questionnaire_paths:
+        named.extend(qid for qid in load_folder([path]) if qid not in named)
+    frames = read_responses(list(data), lookup, preferred=named)
+    found = list(frames)
+    if len(found) > 1 and named:
+        found = [qid for qid in found if qid in named] or found
+    if not found:
+        raise DataError(", ".join(data), [("", "no responses found")])
+    if len(found) > 1:
+        raise DataError(", ".join(data), [("", f"the data hold responses of several questionnaires "
+                                               f"({', '.join(found)}); name one with --questionnaire")])
+    return lookup[found[0]], frames[found[0]]
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(0, width - _width(text))
+    return gap + text if right else text + gap
+
+
+def format_rows(header: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> list[str]:
+    """Lines of an aligned plain-text table (CJK characters count as two columns)."""
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(header)]
+    lines = []
+    for cells in [header, *rows]:
+        parts = [_pad(c, widths[i], right=i in right) for i, c in enumerate(cells)]
+        lines.append("  ".join(parts).rstrip())
+    return lines
+
+
+def percent(ratio: float | None) -> str:
+    return "—" if ratio is None else f"{ratio * 100:.2f}%"
+
+
+def _number(value: float | None) -> str:
+    return "—" if value is None else f"{value:.2f}"
+
+
+def format_table(table: QuestionTable) -> list[str]:
+    """The per-question table as evaluators copy it: title, 选项 / 小计 / 比例, 本题有效填写人次."""
+    lines = [table.title]
+    if table.type in ("single", "multiple", "scale", "matrix"):
+        rows = [[r.label, str(r.count), percent(r.ratio)] for r in table.rows]
+        lines += format_rows(["选项", "小计", "比例"], rows, right={1, 2})
+        lines.append(f"本题有效填写人次  {table.valid}")
+        if table.others:
+            lines.append(f"“其他”填写内容（{len(table.others)}条）：" + "；".join(table.others[:20])
+                         + ("……" if len(table.others) > 20 else ""))
+    elif table.type == "number" and table.summary is not None:
+        s = table.summary
+        lines.append(f"本题有效填写人次  {table.valid}")
+        if s.n:
+            lines.append(f"平均值 {_number(s.mean)}  中位数 {_number(s.median)}  最小值 {_number(s.min)}  "
+                         f"最大值 {_number(s.max)}")
+    else:
+        lines.append(f"本题有效填写人次  {table.answered}")
+    return lines
+
+
+# -- stats -----------------------------------------------------------------------------------------------
+
+@click.command("stats")
+@DATA
+@QUESTIONNAIRE
+@click.option("--by", type=click.Choice(["unit", "role"]), help="Separate tables per unit or role.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@input_errors_exit_2
+def stats_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], by: str | None,
+                  as_json: bool) -> None:
+    """Per-question tables (选项 / 小计 / 比例 / 本题有效填写人次) of the valid responses in DATA."""
+    questionnaire, frame = load_responses(data, questionnaire_paths)
+    valid = valid_only(frame)
+    if as_json:
+        document = stats_json(valid, questionnaire)
+        if by:
+            document["by"] = by
+            document["groups"] = [{"group": code, "name": name, "valid_responses": len(part),
+                                   "questions": stats_json(part, questionnaire)["questions"]}
+                                  for code, name, part in groups(valid, by)]
+        print_json(document)
+        return
+    click.echo(f"{questionnaire.title}（{questionnaire.id}）：回收 {len(frame)} 份，有效 {len(valid)} 份")
+    if by:
+        parts = groups(valid, by)
+        per_group = [(name, all_tables(part, questionnaire)) for _, name, part in parts]
+        for i, table in enumerate(all_tables(valid, questionnaire)):
+            click.echo("")
+            click.echo("\n".join(format_table(table)))
+            for name, tables in per_group:
+                click.echo(f"  【{name}】")
+                click.echo("\n".join("  " + line for line in format_table(tables[i])[1:]))
+        return
+    for table in all_tables(valid, questionnaire):
+        click.echo("")
+        click.echo("\n".join(format_table(table)))
+
+
+# -- satisfaction ----------------------------------------------------------------------------------------
+
+def _rate(result: SatisfactionResult | SatisfactionGroup) -> str:
+    if result.rate is None:
+        return "—"
+    return percent(result.rate) if result.method == "top_box" else f"{result.rate:.2f}"
+
+
+def _interval(result: SatisfactionResult | SatisfactionGroup) -> str:
+    if result.ci95 is None:
+        return "—"
+    low, high = result.ci95
+    if result.method == "top_box":
+        return f"{percent(low)}–{percent(high)}"
+    return f"{low:.2f}–{high:.2f}"
+
+
+@click.command("satisfaction")
+@DATA
+@QUESTIONNAIRE
+@click.option("--questions", required=True,
+              help="Comma-separated question ids (q3,q4) or matrix rows (q4.r1).")
+@click.option("--method", type=click.Choice(["top_box", "score"]), default="top_box", show_default=True)
+@click.option("--by", type=click.Choice(["unit", "role"]), help="Rates per unit or role as well.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@input_errors_exit_2
+def satisfaction_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], questions: str,
+                         method: str, by: str | None, as_json: bool) -> None:
+    """Satisfaction rate of the valid responses in DATA with n and a 95% interval (Wilson for top_box)."""
+    questionnaire, frame = load_responses(data, questionnaire_paths)
+    variables = [v.strip() for v in questions.split(",") if v.strip()]
+    valid = valid_only(frame)
+    result = satisfaction(valid, questionnaire, variables, method)
+    parts = satisfaction_by(valid, questionnaire, variables, method, by) if by else []
+    if as_json:
+        print_json(satisfaction_json(result, parts))
+        return
+    label = "满意度（满意及以上占比）" if method == "top_box" else "满意度（平均得分）"
+    click.echo(f"{questionnaire.title}：{', '.join(variables)}")
+    header = ["", "满意度", "n", "95%置信区间", "不适用"]
+    rows = [[label, _rate(result), str(result.n), _interval(result), str(result.na)]]
+    rows += [[g.name, _rate(g), str(g.n), _interval(g), str(g.na)] for g in parts]
+    click.echo("\n".join(format_rows(header, rows, right={1, 2, 4})))
+
+
+# -- analyze ---------------------------------------------------------------------------------------------
+
+def _write_term_csv(frame: pd.DataFrame, path: Path, term_header: str) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow([term_header, "词频"])
+        for term, count in zip(frame["term"].tolist(), frame["count"].tolist(), strict=True):
+            writer.writerow([neutralise(str(term)), int(count)])
+
+
+def _texts(frame: pd.DataFrame, variable: str) -> list[str]:
+    return [str(v).strip() for v in frame[variable].tolist()
+            if isinstance(v, str) and v.strip()]
+
+
+@click.command("analyze")
+@DATA
+@QUESTIONNAIRE
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="Folder for statistics.xlsx, word-frequency CSVs, word clouds and charts.")
+@input_errors_exit_2
+def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], out_dir: str) -> None:
+    """Everything for one questionnaire into OUT: statistics.xlsx, screening flags, word-frequency tables,
+    word clouds and charts (valid responses only)."""
+    from tqdm import tqdm
+
+    from analysis import pictures, text
+
+    questionnaire, frame = load_responses(data, questionnaire_paths)
+    valid = valid_only(frame)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    notes: list[str] = []
+
+    with tqdm(total=len(questionnaire.questions), desc="statistics.xlsx", unit="题", leave=False,
+              disable=None) as bar:
+        written.append(write_statistics_workbook(frame, questionnaire, out / "statistics.xlsx",
+                                                 progress=lambda _q: bar.update()))
+
+    flags = screen(frame, questionnaire)
+    screening_path = out / "screening.csv"
+    with screening_path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(["response_id", "flag", "reason"])
+        for row in flags.itertuples(index=False):
+            writer.writerow([neutralise(str(row.response_id)), row.flag, row.reason])
+    written.append(screening_path)
+
+    for question in tqdm(questionnaire.questions, desc="questions", unit="题", leave=False, disable=None):
+        if question.type == "text":
+            texts = _texts(valid, question.id)
+            for mode, table_fn, header in (("phrase", text.phrase_table, "评价"),
+                                           ("word", text.word_table, "词语")):
+                path = out / f"wordfreq_{question.id}_{mode}.csv"
+                _write_term_csv(table_fn(texts), path, header)
+                written.append(path)
+            path = out / f"wordcloud_{question.id}.png"
+            try:
+                pictures.wordcloud_png(texts, path, source=f"{question.id}")
+                written.append(path)
+            except NothingToDraw as exc:
+                notes.append(f"{question.id}: no word cloud ({exc.problems[0][1] if exc.problems else exc})")
+        elif question.type in ("single", "multiple", "scale", "matrix"):
+            for table in question_tables(valid, questionnaire, question.id):
+                if not table.valid:
+                    notes.append(f"{table.id}: no answers, no chart")
+                    continue
+                path = out / f"chart_{table.id}.png"
+                pictures.bar_chart_png(table, path)
+                written.append(path)
+
+    rated = [q.id for q in questionnaire.questions
+             if q.type in ("scale", "matrix") and q.scale is not None and q.scale.satisfied]
+    if rated:
+        for by in ("unit", "role"):
+            parts = satisfaction_by(valid, questionnaire, rated, "top_box", by)
+            if not any(g.n for g in parts):
+                continue
+            path = out / f"satisfaction_by_{by}.png"
+            title = "满意度（满意及以上占比，按" + ("单位" if by == "unit" else "角色") + "）"
+            pictures.satisfaction_chart_png(parts, path, title=title)
+            written.append(path)
+
+    click.echo(f"{questionnaire.title}（{questionnaire.id}）：回收 {len(frame)} 份，有效 {len(valid)} 份，"
+               f"标记 {flags['response_id'].nunique()} 份")
+    for path in written:
+        click.echo(f"wrote {path}")
+    for note in notes:
+        click.echo(f"note: {note}")
+
+
+COMMANDS = [stats_command, satisfaction_command, analyze_command]
+
+__all__ = ["COMMANDS", "analyze_command", "load_responses", "satisfaction_command", "stats_command"]

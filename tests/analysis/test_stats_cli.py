@@ -1,0 +1,112 @@
+"""The stats, satisfaction and analyze commands on files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from analysis.responses import write_responses
+from surveyapp.cli.stats_commands import analyze_command, satisfaction_command, stats_command
+
+from .conftest import SAMPLE_YAML
+
+
+@pytest.fixture
+def files(tmp_path, sample_q, frame_of):
+    qfile = tmp_path / "sample.yaml"
+    qfile.write_text(SAMPLE_YAML, encoding="utf-8")
+    frame = frame_of(sample_q, [
+        {"q1": "小学", "q2": ["学校通知"], "q3": 5, "q4.r1": 5, "q4.r2": 4, "q4.r3": 4, "q5": "否", "q7": 1,
+         "q8": "希望多开展活动", "q9": 3},
+        {"q1": "小学", "q3": 4, "q4.r1": 2, "q5": "否", "q7": 2, "q8": "无", "q9": 3},
+        {"q1": "初中", "q3": 2, "q5": "是", "q6": 5, "q7": 3, "q8": "无"},
+        {"q1": "高中", "q3": 5, "q5": "否"},
+    ], unit=["s1", "s1", "s2", "s2"], unit_name=["一小", "一小", "二中", "二中"],
+        status=["valid", "valid", "valid", "invalid:答题时间过短"])
+    data = write_responses(frame, sample_q, tmp_path / "data.csv")
+    return str(data), str(qfile)
+
+
+def run(command, args):
+    result = CliRunner().invoke(command, args)
+    return result
+
+
+def test_stats_json(files):
+    data, qfile = files
+    result = run(stats_command, [data, "--questionnaire", qfile, "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert list(doc) == ["questions"]
+    q1 = doc["questions"][0]
+    assert {"id", "type", "text", "valid", "options"} <= set(q1)
+    # only the 3 valid responses count: 2 小学, 1 初中
+    assert q1["valid"] == 3
+    assert [(o["label"], o["count"], o["ratio"]) for o in q1["options"]] == [
+        ("小学", 2, 0.6667), ("初中", 1, 0.3333), ("高中", 0, 0.0)]
+    assert [q["id"] for q in doc["questions"]][3:6] == ["q4.r1", "q4.r2", "q4.r3"]
+    q8 = next(q for q in doc["questions"] if q["id"] == "q8")
+    assert q8["answered"] == 3 and "options" not in q8
+
+
+def test_stats_text_and_by(files):
+    data, qfile = files
+    result = run(stats_command, [data, "--questionnaire", qfile])
+    assert result.exit_code == 0, result.output
+    assert "第1题（单选题）：您的孩子就读于哪个学段？" in result.output
+    assert "66.67%" in result.output and "本题有效填写人次  3" in result.output
+    by = run(stats_command, [data, "--questionnaire", qfile, "--by", "unit", "--json"])
+    doc = json.loads(by.stdout)
+    assert [(g["group"], g["name"], g["valid_responses"]) for g in doc["groups"]] == [("s1", "一小", 2),
+                                                                                        ("s2", "二中", 1)]
+
+
+def test_satisfaction_json(files):
+    data, qfile = files
+    result = run(satisfaction_command, [data, "--questionnaire", qfile, "--questions", "q3", "--by", "unit",
+                                        "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert {"method", "rate", "n", "ci95", "groups"} <= set(doc)
+    # valid q3 answers: 5, 4, 2 -> 2 of 3 satisfied
+    assert (doc["method"], doc["n"], doc["rate"]) == ("top_box", 3, round(2 / 3, 4))
+    assert [(g["group"], g["name"], g["n"], g["rate"]) for g in doc["groups"]] == [("s1", "一小", 2, 1.0),
+                                                                                     ("s2", "二中", 1, 0.0)]
+    assert set(doc["groups"][0]) >= {"group", "name", "rate", "n", "ci95"}
+
+
+def test_satisfaction_text(files):
+    data, qfile = files
+    result = run(satisfaction_command, [data, "--questionnaire", qfile, "--questions", "q3,q4",
+                                        "--method", "score"])
+    assert result.exit_code == 0, result.output
+    # scores: q3 100, 80, 30; q4 rows 100, 80, 80, 30 -> 500 / 7
+    assert f"{500 / 7:.2f}" in result.output
+
+
+def test_bad_input_exits_2(tmp_path, files):
+    data, qfile = files
+    bad = tmp_path / "bad.csv"
+    text = Path(data).read_text(encoding="utf-8-sig").replace("希望多开展活动,同意", "希望多开展活动,很好")
+    bad.write_text(text, encoding="utf-8-sig")
+    result = run(stats_command, [str(bad), "--questionnaire", qfile])
+    assert result.exit_code == 2
+    assert "row 2, column 'q9'" in result.stderr and "很好" in result.stderr
+    assert "Traceback" not in result.output
+    result = run(satisfaction_command, [data, "--questionnaire", qfile, "--questions", "q9"])
+    assert result.exit_code == 2 and "satisfied" in result.stderr
+
+
+def test_analyze_writes_files(tmp_path, files):
+    data, qfile = files
+    out = tmp_path / "out"
+    result = run(analyze_command, [data, "--questionnaire", qfile, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    names = {p.name for p in out.iterdir()}
+    assert {"statistics.xlsx", "screening.csv", "wordfreq_q8_phrase.csv", "wordfreq_q8_word.csv",
+            "chart_q1.png", "chart_q4.r1.png", "satisfaction_by_unit.png"} <= names
+    phrase = (out / "wordfreq_q8_phrase.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert phrase[0] == "评价,词频" and phrase[1] == "无,2"
