@@ -1,0 +1,84 @@
+"""A small questionnaire and a builder of responses frames (the frame contract), written out by hand."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import pytest
+
+from questionnaires import parse_questionnaire
+
+META = ("response_id", "questionnaire", "role", "unit", "unit_name", "submitted_at", "duration_s", "channel",
+        "status")
+
+DEMO_YAML = textwrap.dedent("""
+    format: 1
+    id: demo
+    title: 测试问卷
+    role: student
+    scales:
+      sat5:
+        options:
+          - {code: 5, label: 非常满意, score: 100}
+          - {code: 4, label: 满意, score: 80}
+          - {code: 3, label: 一般, score: 60}
+          - {code: 2, label: 不满意, score: 30}
+          - {code: 1, label: 非常不满意, score: 0}
+          - {code: 0, label: 不了解, na: true}
+        satisfied: [5, 4]
+    questions:
+      - {id: q1, type: single, text: 是否有专人维修？, options: [有, 没有, 不清楚]}
+      - {id: q2, type: multiple, text: 了解渠道, options: [学校通知, 家长群, 班主任], required: false}
+      - {id: q3, type: scale, scale: sat5, text: 总体满意度}
+      - id: q4
+        type: matrix
+        scale: sat5
+        text: 评价
+        rows: [{id: r1, text: 亮度}, {id: r2, text: 不闪烁}]
+      - {id: q5, type: text, text: 意见建议, required: false}
+      - {id: q6, type: number, text: 每天几小时, min: 0, max: 24}
+""")
+
+OTHER_YAML = textwrap.dedent("""
+    format: 1
+    id: other
+    title: 另一问卷
+    role: teacher
+    questions:
+      - {id: q1, type: single, text: 是否参加培训？, options: [参加过, 没有参加过]}
+""")
+
+
+@pytest.fixture
+def demo_q():
+    return parse_questionnaire(DEMO_YAML, "demo.yaml")
+
+
+@pytest.fixture
+def other_q():
+    return parse_questionnaire(OTHER_YAML, "other.yaml")
+
+
+def build_frame(questionnaire, rows: list[dict]) -> pd.DataFrame:
+    """One row per dict: answers by variable, plus optional meta keys (role, unit, status)."""
+    records = []
+    for i, row in enumerate(rows):
+        record = {
+            "response_id": f"r{i + 1}", "questionnaire": questionnaire.id, "role": row.get("role", "student"),
+            "unit": row.get("unit", "S1"), "unit_name": "第一小学",
+            "submitted_at": pd.Timestamp("2025-10-09T14:03:11+08:00") + pd.Timedelta(minutes=i),
+            "duration_s": 120.0, "channel": "微信", "status": row.get("status", "valid"),
+        }
+        for var in questionnaire.variables:
+            record[var] = row.get(var)
+        records.append(record)
+    frame = pd.DataFrame.from_records(records, columns=[*META, *questionnaire.variables])
+    for var in questionnaire.variables:
+        frame[var] = pd.Series([r[var] for r in records], dtype=object)
+    return frame
+
+
+@pytest.fixture
+def frame_of():
+    return build_frame
