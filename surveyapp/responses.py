@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 import pandas as pd
@@ -30,32 +31,39 @@ def survey_questionnaires(survey: Survey) -> dict[str, Questionnaire]:
 
 def load_form_frame(forms: Iterable[Form], questionnaire: Questionnaire, include_invalid: bool = False,
                     ) -> pd.DataFrame:
-    """Responses to the given forms (all of one questionnaire) as a responses frame."""
-    form_ids = [f.id for f in forms]
+    """Responses to the given forms (all of one questionnaire) as a responses frame.
+
+    Reads raw columns through Core and decodes all answer documents in one JSON parse: at 350,000
+    responses this is several times faster than per-row ORM and JSON type processing.
+    """
     query = (
-        sa.select(Response.public_id, Form.role, Unit.code, Unit.name, Response.submitted_at,
-                  Response.duration_s, Response.channel, Response.status, Response.invalid_reason,
-                  Response.answers)
+        sa.select(Response.public_id, Form.role, Unit.code, Unit.name,
+                  sa.type_coerce(Response.submitted_at, sa.String), Response.duration_s, Response.channel,
+                  Response.status, Response.invalid_reason, sa.cast(Response.answers, sa.Text))
         .join(Form, Response.form_id == Form.id)
         .outerjoin(Unit, Response.unit_id == Unit.id)
-        .where(Response.form_id.in_(form_ids))
+        .where(Response.form_id.in_([f.id for f in forms]))
         .order_by(Response.id)
     )
     if not include_invalid:
         query = query.where(Response.status == "valid")
-    rows = db.session.execute(query).all()
-    meta = pd.DataFrame.from_records(
-        [(r[0], questionnaire.id, r[1], r[2], r[3], r[4], r[5], r[6],
-          "valid" if r[7] == "valid" else f"invalid:{r[8] or ''}") for r in rows],
-        columns=list(META_COLUMNS),
-    )
-    meta["submitted_at"] = pd.to_datetime(meta["submitted_at"], utc=True)
-    meta["duration_s"] = meta["duration_s"].astype(float)
-    variables = questionnaire.variables
-    answers = pd.DataFrame.from_records([r[9] for r in rows], columns=variables)
-    answers = answers.astype(object).where(answers.notna(), None)
-    return pd.concat([meta.astype({c: object for c in META_COLUMNS if c not in ("submitted_at", "duration_s")}),
-                      answers], axis=1)
+    rows = db.session.connection().execute(query).all()
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 10
+    docs = json.loads("[" + ",".join(columns[9]) + "]")
+    frame = pd.DataFrame({
+        "response_id": pd.Series(columns[0], dtype=object),
+        "questionnaire": pd.Series([questionnaire.id] * len(rows), dtype=object),
+        "role": pd.Series(columns[1], dtype=object),
+        "unit": pd.Series(columns[2], dtype=object),
+        "unit_name": pd.Series(columns[3], dtype=object),
+        "submitted_at": pd.to_datetime(pd.Series(columns[4], dtype=object), utc=True, format="mixed"),
+        "duration_s": pd.Series(columns[5], dtype=float),
+        "channel": pd.Series(columns[6], dtype=object),
+        "status": pd.Series([s if s == "valid" else f"invalid:{r or ''}" for s, r in zip(columns[7], columns[8],
+                                                                                       strict=True)], dtype=object),
+    })
+    answers = {v: pd.Series([d.get(v) for d in docs], dtype=object) for v in questionnaire.variables}
+    return pd.concat([frame, pd.DataFrame(answers)], axis=1)
 
 
 def load_survey_frames(slug: str, include_invalid: bool = False,
