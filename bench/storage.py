@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from questionnaires import SHIPPED  # noqa: E402
 from surveyapp import create_app  # noqa: E402
 from surveyapp.demo import synthetic_answers  # noqa: E402
 from surveyapp.extensions import db  # noqa: E402
@@ -24,8 +25,6 @@ from surveyapp.models import Response  # noqa: E402
 from surveyapp.responses import answer_counts, load_form_frame, survey_questionnaires  # noqa: E402
 from surveyapp.surveys.services import FormSpec, create_survey, set_status  # noqa: E402
 from surveyapp.surveys.units import UnitRow  # noqa: E402
-
-from questionnaires import SHIPPED  # noqa: E402
 
 
 def main() -> int:

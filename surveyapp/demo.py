@@ -8,6 +8,7 @@ real suggestions. Seeded, so the demo is the same on every machine.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
@@ -29,7 +30,8 @@ DEMO_UNITS = [
     UnitRow("GZ01", "第一高级中学", "城关区"), UnitRow("GZ02", "南湖高级中学", "南湖区"),
 ]
 PER_UNIT = {"teacher": 40, "parent": 260, "student": 200}
-NO_OPINION = ["无", "无", "无", "没有", "没有", "无。", "暂无", "没有意见", "无建议", "暂时没有", "否", "没有。", " 无 "]
+NO_OPINION = ["无", "无", "无", "没有", "没有", "无。", "暂无", "没有意见", "无建议", "暂时没有", "否", "没有。",
+              " 无 "]
 SUGGESTIONS = [
     "希望多开展活动", "希望多开展活动", "希望学校多组织家长开放日", "建议减少作业负担", "作业太多了，孩子睡得晚",
     "希望平台操作再简单一些", "平台经常卡顿，希望改进", "很满意，老师们辛苦了", "感谢学校的付出",
@@ -40,8 +42,11 @@ SUGGESTIONS = [
 CHANNEL_WEIGHTS = (("微信", 0.82), ("手机", 0.12), ("电脑", 0.06))
 
 
-def load_demo(seed: int = 2025) -> Survey:
-    """Create the demo survey with generated responses (the caller commits)."""
+def load_demo(seed: int = 2025, progress: Callable[[int], None] | None = None) -> Survey:
+    """Create the demo survey with generated responses (the caller commits).
+
+    `progress(n)` is called after each form x unit batch; there are 3 x 8 batches.
+    """
     survey = create_survey(DEMO_TITLE, DEMO_SLUG, [FormSpec(SHIPPED / name) for name in DEMO_FORMS], DEMO_UNITS)
     set_status(survey, "open")
     rng = random.Random(seed)
@@ -61,6 +66,8 @@ def load_demo(seed: int = 2025) -> Survey:
                     "channel": rng.choices([c for c, _ in CHANNEL_WEIGHTS], [w for _, w in CHANNEL_WEIGHTS])[0],
                     "status": "valid", "public_id": f"demo{len(rows):06d}",
                 })
+            if progress is not None:
+                progress(1)
     db.session.execute(sa.insert(Response), rows)
     db.session.flush()
     return survey

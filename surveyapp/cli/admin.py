@@ -8,10 +8,11 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from analysis.responses import write_responses, write_responses_xlsx
 from questionnaires import SHIPPED
 
 from ..auth.services import create_user, generate_password
-from ..demo import DEMO_SLUG, load_demo
+from ..demo import DEMO_FORMS, DEMO_SLUG, DEMO_UNITS, load_demo
 from ..extensions import db
 from ..models import Response, Survey, User
 from ..responses import load_survey_frames
@@ -136,8 +137,6 @@ def _print_links(survey: Survey, base_url: str) -> None:
 @input_errors_exit_2
 def export_command(slug: str, out: str, only: str | None) -> None:
     """Export all responses (valid and invalid, with their status) in the response-file columns."""
-    from analysis.responses import write_responses, write_responses_xlsx
-
     frames, questionnaires = load_survey_frames(slug, include_invalid=True)
     if only is not None:
         if only not in frames:
@@ -159,6 +158,9 @@ def export_command(slug: str, out: str, only: str | None) -> None:
         click.echo(f"wrote {target}")
 
 
+RESET_HINT = "`surveyapp users reset-password evaluator`"
+
+
 @click.command("demo")
 @click.option("--base-url", help="Public address of the app (default: PUBLIC_BASE_URL).")
 @with_appcontext
@@ -167,15 +169,14 @@ def demo_command(base_url: str | None) -> None:
     """Load the demo survey and an evaluator account (once), then print the login and the links."""
     survey = db.session.scalar(db.select(Survey).filter_by(slug=DEMO_SLUG))
     if survey is None:
-        with click.progressbar(length=1, label="generating demo responses") as bar:
-            survey = load_demo()
-            bar.update(1)
+        with click.progressbar(length=len(DEMO_FORMS) * len(DEMO_UNITS), label="generating demo responses") as bar:
+            survey = load_demo(progress=bar.update)
         password = generate_password()
         create_user("evaluator", password)
         db.session.commit()
-        login = f"console login: evaluator / {password}   (shown once; reset with `surveyapp users reset-password evaluator`)"
+        login = f"console login: evaluator / {password}   (shown once; {RESET_HINT})"
     else:
-        login = "console login: evaluator (demo already loaded; `surveyapp users reset-password evaluator` for a new password)"
+        login = f"console login: evaluator (demo already loaded; {RESET_HINT} for a new password)"
     base = (base_url or current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
     count = db.session.scalar(db.select(db.func.count(Response.id)).join(Response.form).filter_by(survey_id=survey.id))
     click.echo(f"demo survey {survey.slug}: {count} responses, {len(survey.units)} schools")
