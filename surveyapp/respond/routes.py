@@ -1,0 +1,298 @@
+"""Public questionnaire pages: ``/s/<form token>`` and ``/s/<form token>/<unit code>``.
+
+GET shows the questionnaire; POST validates it through `clean_answers`, stores one response, commits once
+and redirects (303) to the thank-you page. Refusals, each a Chinese page:
+
+- unknown form token, or unit code not in the survey: 404;
+- a survey with units reached without a unit code: 404 asking for the school's own link;
+- draft survey, or open but before `opens_at`: 403 "not open yet" (tokens are unguessable, so telling the
+  holder of a link that it opens later leaks nothing and is kinder than "no such page");
+- closed survey (status closed or after `closes_at`), also when it closed between view and submit: 410;
+- missing or invalid CSRF token (session cookie lost, server key changed): 400 with the answers kept and
+  "页面已过期" - the respondent submits again instead of starting over;
+- answers with problems: 422 with messages beside the questions and every other answer kept;
+- a second response from the same browser (cookie) when the survey does not allow repeats: 409 on POST,
+  a friendly "already answered" page on GET;
+- a re-sent submission (same one-time submit token): the thank-you page again, no second row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
+
+from flask import current_app, make_response, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
+from werkzeug.wrappers import Response as HTTPResponse
+
+from questionnaires import Questionnaire, clean_answers
+
+from ..errors import error_page
+from ..extensions import db
+from ..models import Form, Survey, Unit
+from ..surveys.services import version_questionnaire
+from . import bp, services
+from . import forms as qforms
+
+CLIENT_COOKIE = "sa_cid"
+CLIENT_COOKIE_AGE = 2 * 365 * 24 * 3600
+CHINA_TIME = timezone(timedelta(hours=8))
+ASCII_WORD_END = re.compile(r"[A-Za-z0-9]$")
+ASCII_WORD_START = re.compile(r"^[A-Za-z0-9]")
+
+
+class Refusal(Exception):
+    """A request the respondent pages refuse with a Chinese page and an HTTP status."""
+
+    def __init__(self, status: int, title: str, message: str):
+        super().__init__(message)
+        self.status, self.title, self.message = status, title, message
+
+
+@bp.errorhandler(Refusal)
+def _refused(exc: Refusal):  # noqa: ANN202
+    db.session.rollback()
+    return error_page(exc.status, exc.title, exc.message)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a public URL points at."""
+
+    form: Form
+    survey: Survey
+    unit: Unit | None
+    questionnaire: Questionnaire
+
+
+def _target(token: str, unit_code: str | None) -> Target:
+    form = services.find_form(token)
+    if form is None:
+        raise Refusal(404, "问卷链接无效",
+                      "没有找到这份问卷，请检查链接是否完整，或向发放问卷的老师重新索取链接。")
+    survey = form.survey
+    if unit_code is None:
+        unit = None
+        if services.survey_has_units(survey):
+            raise Refusal(404, "请使用学校的专属链接",
+                          "本问卷需要通过学校（单位）的专属链接或二维码填写，请向学校索取完整的链接。")
+    else:
+        unit = services.find_unit(survey, unit_code)
+        if unit is None:
+            raise Refusal(404, "问卷链接无效",
+                          "链接中的学校（单位）代码不存在，请检查链接是否完整，或向学校重新索取链接。")
+    return Target(form, survey, unit, version_questionnaire(form.version))
+
+
+def _refuse_unless_open(survey: Survey, state: str) -> None:
+    if state == "closed":
+        raise Refusal(410, "问卷已结束", "本次问卷调查已经结束收集，感谢您的关注与支持！")
+    if state == "not_open":
+        when = ""
+        if survey.status == "open" and survey.opens_at is not None:
+            when = f"开放时间：{survey.opens_at.astimezone(CHINA_TIME):%Y年%m月%d日 %H:%M}（北京时间）。"
+        raise Refusal(403, "问卷尚未开放", f"本问卷尚未开放填写，请在开放后再打开此链接。{when}")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# -- client cookie ----------------------------------------------------------------------------------
+
+def _client_id() -> tuple[str, bool]:
+    """The browser's random id from its cookie, or a new one (True when it must be set)."""
+    value = request.cookies.get(CLIENT_COOKIE, "")
+    if services.CLIENT_ID.match(value):
+        return value, False
+    return services.new_client_id(), True
+
+
+def _with_client_cookie(response: HTTPResponse, client_id: str, is_new: bool) -> HTTPResponse:
+    if is_new:
+        response.set_cookie(CLIENT_COOKIE, client_id, max_age=CLIENT_COOKIE_AGE, path="/s/", httponly=True,
+                            samesite="Lax", secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    return response
+
+
+def _client_hash(target: Target, client_id: str) -> str:
+    return services.client_hash(current_app.config["SECRET_KEY"], target.form, client_id)
+
+
+def _already_answered(target: Target, client_hash: str, submit_token: str | None = None) -> str | None:
+    """'same' when this submission was stored already, 'other' when the browser answered before, else None."""
+    if target.survey.allow_repeat:
+        return None
+    tokens = services.previous_submit_tokens(target.form, client_hash)
+    if submit_token is not None and submit_token in tokens:
+        return "same"
+    return "other" if tokens else None
+
+
+# -- pages ------------------------------------------------------------------------------------------
+
+def _paragraphs(text: str) -> list[str]:
+    """Plain text as paragraphs: blank lines separate them, line breaks inside one are joined."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        joined = ""
+        for line in (part.strip() for part in block.splitlines()):
+            if joined and line and ASCII_WORD_END.search(joined) and ASCII_WORD_START.search(line):
+                joined += " "
+            joined += line
+        if joined:
+            paragraphs.append(joined)
+    return paragraphs
+
+
+def _values(form: FlaskForm, questionnaire: Questionnaire) -> dict[str, Any]:
+    """Submitted values for re-display: sets of codes for choices, text for the rest."""
+    values: dict[str, Any] = {}
+    for question in questionnaire.questions:
+        for var in question.variables:
+            data = qforms.field_data(form, var)
+            if question.type in ("single", "scale", "multiple", "matrix") and not var.endswith(".other"):
+                items = data if isinstance(data, list) else [data]
+                values[var] = {str(v) for v in items if v is not None}
+            else:
+                values[var] = data if isinstance(data, str) else ""
+    return values
+
+
+def _render_questionnaire(target: Target, form: FlaskForm, *, status: int = 200, problems=(),
+                          banner: str | None = None) -> HTTPResponse:
+    questionnaire = target.questionnaire
+    errors: dict[str, str] = {}
+    first_error = None
+    for problem in problems:
+        question = questionnaire.question(problem.variable)
+        errors.setdefault(problem.variable, qforms.problem_message(question, problem))
+        first_error = first_error or f"q-{question.id}"
+    html = render_template(
+        "respond/questionnaire.html", q=questionnaire, target=target, form=form,
+        values=_values(form, questionnaire), errors=errors,
+        error_questions=len({v.split(".")[0] for v in errors}),
+        first_error=first_error, banner=banner, intro=_paragraphs(questionnaire.intro),
+        submit_field=qforms.SUBMIT_FIELD, started_field=qforms.STARTED_FIELD, forms=qforms,
+        action=request.path,
+    )
+    response = make_response(html, status)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _fresh_form(target: Target) -> FlaskForm:
+    form = qforms.questionnaire_form_class(target.questionnaire)(formdata=None)
+    form[qforms.SUBMIT_FIELD].data = services.new_submit_token()
+    form[qforms.STARTED_FIELD].data = services.sign_start(current_app.config["SECRET_KEY"], target.form)
+    return form
+
+
+def _posted_form(target: Target) -> FlaskForm:
+    """The posted form; the submit token and start time are renewed when missing or not genuine."""
+    form = qforms.questionnaire_form_class(target.questionnaire)()
+    if services.valid_submit_token(form[qforms.SUBMIT_FIELD].data) is None:
+        form[qforms.SUBMIT_FIELD].data = services.new_submit_token()
+    secret = current_app.config["SECRET_KEY"]
+    if not services.valid_start(secret, target.form, form[qforms.STARTED_FIELD].data):
+        form[qforms.STARTED_FIELD].data = services.sign_start(secret, target.form)
+    return form
+
+
+def _thanks_redirect(target: Target, client_id: str | None = None, is_new: bool = False) -> HTTPResponse:
+    response = redirect(url_for("respond.thanks", token=target.form.token), code=303)
+    return _with_client_cookie(response, client_id, is_new) if client_id else response
+
+
+def _already_page(target: Target, status: int) -> HTTPResponse:
+    html = render_template("respond/already.html", q=target.questionnaire, target=target)
+    return make_response(html, status)
+
+
+@bp.route("/s/<token>", methods=["GET", "POST"], defaults={"unit_code": None})
+@bp.route("/s/<token>/<unit_code>", methods=["GET", "POST"])
+def questionnaire(token: str, unit_code: str | None):  # noqa: ANN201
+    target = _target(token, unit_code)
+    if request.method == "POST":
+        return _submit(target)
+    _refuse_unless_open(target.survey, services.survey_state(target.survey, _now()))
+    client_id, is_new = _client_id()
+    if not is_new and _already_answered(target, _client_hash(target, client_id)):
+        return _already_page(target, 200)
+    return _with_client_cookie(_render_questionnaire(target, _fresh_form(target)), client_id, is_new)
+
+
+def _submit(target: Target) -> HTTPResponse:
+    secret = current_app.config["SECRET_KEY"]
+    raw_form = qforms.questionnaire_form_class(target.questionnaire)()
+    submit_token = services.valid_submit_token(raw_form[qforms.SUBMIT_FIELD].data)
+    state = services.survey_state(target.survey, _now())
+    if state != "open":
+        if submit_token is not None and services.submit_token_used(submit_token):
+            return _thanks_redirect(target)           # stored before it closed; this is a re-send
+        _refuse_unless_open(target.survey, state)
+    if not raw_form.validate():                       # only the CSRF token has a validator
+        return _expired(target)
+    if submit_token is None:
+        return _render_questionnaire(target, _posted_form(target), status=400,
+                                     banner="页面已过期，请检查您的回答后再次点击“提交问卷”。")
+    client_id, is_new = _client_id()
+    client_hash = _client_hash(target, client_id)
+    seen = _already_answered(target, client_hash, submit_token)
+    if seen == "same":
+        return _thanks_redirect(target)
+    if seen == "other":
+        return _already_page(target, 409)
+
+    raw = qforms.raw_answers(raw_form, target.questionnaire)
+    answers, problems = clean_answers(target.questionnaire, raw)
+    if problems:
+        page = _render_questionnaire(target, _posted_form(target), status=422, problems=problems)
+        return _with_client_cookie(page, client_id, is_new)
+
+    try:
+        services.store_response(
+            target.form, target.unit, answers, submit_token=submit_token, client_hash=client_hash,
+            duration_s=services.duration_since(secret, target.form, raw_form[qforms.STARTED_FIELD].data),
+            channel=services.channel_of(request.user_agent.string))
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        if not services.submit_token_used(submit_token):
+            raise
+        current_app.logger.info("Duplicate submission to form %s ignored", target.form.id)
+    return _thanks_redirect(target, client_id, is_new)
+
+
+def _expired(target: Target) -> HTTPResponse:
+    return _render_questionnaire(target, _posted_form(target), status=400,
+                                 banner="页面已过期，您的回答已保留。请检查后再次点击“提交问卷”。")
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_failed(exc: CSRFError):  # noqa: ANN202
+    """A post without a valid CSRF token: the questionnaire again, answers kept, asking to submit again."""
+    db.session.rollback()
+    args = request.view_args or {}
+    if request.endpoint != "respond.questionnaire" or "token" not in args:
+        return error_page(400, "页面已过期", "页面已过期，请刷新页面后重试。")
+    try:
+        target = _target(args["token"], args.get("unit_code"))
+        _refuse_unless_open(target.survey, services.survey_state(target.survey, _now()))
+    except Refusal as refusal:
+        return error_page(refusal.status, refusal.title, refusal.message)
+    return _expired(target)
+
+
+@bp.route("/s/<token>/-/thanks")
+def thanks(token: str):  # noqa: ANN201
+    form = services.find_form(token)
+    if form is None:
+        raise Refusal(404, "问卷链接无效", "没有找到这份问卷，请检查链接是否完整。")
+    questionnaire = version_questionnaire(form.version)
+    return render_template("respond/thanks.html", q=questionnaire,
+                           outro=_paragraphs(questionnaire.outro or "感谢您的参与！"))

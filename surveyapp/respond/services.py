@@ -1,0 +1,148 @@
+"""Respondent services: find a form by its public token, decide whether it accepts answers, store a response.
+
+Services add and flush; the request commits once (see `routes`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+import time
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from itsdangerous import BadSignature, TimestampSigner
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..models import Form, Response, Survey, Unit
+
+logger = logging.getLogger(__name__)
+
+SUBMIT_TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+MOBILE_UA = re.compile(
+    r"Mobile|Android|iPhone|iPad|iPod|HarmonyOS|OpenHarmony|Windows Phone|BlackBerry|Opera Mini",
+    re.IGNORECASE)
+STARTED_SALT = "surveyapp.respond.started"
+CLIENT_SALT = b"surveyapp.respond.client"
+
+
+def find_form(token: str) -> Form | None:
+    """The form reached through public `token`, with its survey and questionnaire version loaded."""
+    if not token or len(token) > 64:
+        return None
+    return db.session.scalar(
+        sa.select(Form).options(joinedload(Form.survey), joinedload(Form.version)).filter_by(token=token))
+
+
+def find_unit(survey: Survey, code: str) -> Unit | None:
+    """The unit of `survey` with this code, else None."""
+    if not code or len(code) > 64:
+        return None
+    return db.session.scalar(sa.select(Unit).filter_by(survey_id=survey.id, code=code))
+
+
+def survey_has_units(survey: Survey) -> bool:
+    return db.session.scalar(sa.select(sa.exists().where(Unit.survey_id == survey.id))) or False
+
+
+def survey_state(survey: Survey, now: datetime) -> str:
+    """'open' when a submission at `now` is accepted, 'closed' once it has ended, else 'not_open'.
+
+    A draft survey, or an open one before its `opens_at`, is 'not_open'.
+    """
+    if survey.accepting_at(now):
+        return "open"
+    if survey.status == "closed" or (survey.closes_at is not None and now >= survey.closes_at):
+        return "closed"
+    return "not_open"
+
+
+def new_submit_token() -> str:
+    """A one-time token put in every questionnaire page; the response stores it (unique) so a re-sent
+    submission is recognised."""
+    return secrets.token_urlsafe(24)
+
+
+def valid_submit_token(value: Any) -> str | None:
+    return value if isinstance(value, str) and SUBMIT_TOKEN.match(value) else None
+
+
+def new_client_id() -> str:
+    """The long-lived random id kept in a browser cookie; only its salted hash is ever stored."""
+    return secrets.token_urlsafe(24)
+
+
+def client_hash(secret_key: str | bytes, form: Form, client_id: str) -> str:
+    """HMAC-SHA256 of the browser's cookie id, keyed by the app secret, per form (64 hex characters).
+
+    Per form, so one browser's answers to two questionnaires cannot be linked through this column.
+    """
+    key = secret_key.encode() if isinstance(secret_key, str) else secret_key
+    key = hmac.new(key, CLIENT_SALT, hashlib.sha256).digest()
+    return hmac.new(key, f"{form.id}:{client_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def sign_start(secret_key: str | bytes, form: Form) -> str:
+    """A signed, timestamped marker of the first view of `form`, put in the page."""
+    return TimestampSigner(secret_key, salt=STARTED_SALT).sign(str(form.id)).decode()
+
+
+def duration_since(secret_key: str | bytes, form: Form, signed: Any, now: float | None = None,
+                   ) -> float | None:
+    """Seconds since the signed first view; None when the marker is missing, forged or for another form."""
+    if not isinstance(signed, str) or not signed or len(signed) > 200:
+        return None
+    try:
+        value, started = TimestampSigner(secret_key, salt=STARTED_SALT).unsign(signed, return_timestamp=True)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    if value.decode() != str(form.id):
+        return None
+    seconds = (time.time() if now is None else now) - started.timestamp()
+    return float(round(seconds)) if seconds >= 0 else None
+
+
+def valid_start(secret_key: str | bytes, form: Form, signed: Any) -> bool:
+    return duration_since(secret_key, form, signed) is not None
+
+
+def channel_of(user_agent: str | None) -> str:
+    """微信 inside WeChat, 手机 on another mobile browser, else 电脑."""
+    ua = user_agent or ""
+    if "MicroMessenger" in ua:
+        return "微信"
+    if MOBILE_UA.search(ua):
+        return "手机"
+    return "电脑"
+
+
+def previous_submit_tokens(form: Form, client_hash_value: str) -> list[str | None]:
+    """The submit tokens of responses already sent to `form` from this browser."""
+    return list(db.session.scalars(
+        sa.select(Response.submit_token).filter_by(form_id=form.id, client_hash=client_hash_value)))
+
+
+def submit_token_used(submit_token: str) -> bool:
+    return db.session.scalar(sa.select(sa.exists().where(Response.submit_token == submit_token))) or False
+
+
+def store_response(form: Form, unit: Unit | None, answers: dict[str, Any], *, submit_token: str,
+                   client_hash: str | None, duration_s: float | None, channel: str) -> Response:
+    """Add one response with canonical `answers` (from `clean_answers`) and flush.
+
+    Raises sqlalchemy.exc.IntegrityError when `submit_token` was used before (a re-sent submission);
+    the caller rolls back.
+    """
+    response = Response(form_id=form.id, unit_id=unit.id if unit is not None else None, answers=answers,
+                        submit_token=submit_token, client_hash=client_hash, duration_s=duration_s,
+                        channel=channel)
+    db.session.add(response)
+    db.session.flush()
+    logger.info("Response %s stored", response.public_id)
+    return response
