@@ -1,0 +1,85 @@
+"""The evaluator console: login, surveys, links and QR codes, progress, screening, downloads.
+
+One blueprint, routes split by feature (``auth_routes``, ``surveys``, ``distribution``, ``progress``,
+``screening``, ``downloads``); every page needs a logged-in evaluator except the login page.
+
+Pages of a survey appear in its tab bar from :data:`SURVEY_NAV`; a later feature (statistics, open
+questions, scoring) adds its route module here and one ``(endpoint, label)`` entry to that list.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, request
+from flask_login import current_user
+
+from questionnaires import ROLE_LABELS
+
+from ..extensions import login_manager
+
+bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",
+               static_folder="static", static_url_path="/static")
+
+PUBLIC_ENDPOINTS = frozenset({"console.login", "console.static"})
+JSON_ENDPOINTS = frozenset({"console.progress_data"})
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+
+SURVEY_NAV: list[tuple[str, str]] = [
+    ("console.survey", "概览"),
+    ("console.links", "链接与二维码"),
+    ("console.progress", "回收进度"),
+    ("console.screening", "答卷筛查"),
+    ("console.downloads", "数据下载"),
+]
+"""The tabs of a survey's pages: (endpoint taking `slug`, Chinese label)."""
+
+NAV_PARENT = {"console.response_detail": "console.screening", "console.history": "console.screening"}
+"""Pages that have no tab of their own highlight their parent's tab."""
+
+STATUS_LABELS = {"draft": "草稿", "open": "收集中", "closed": "已结束"}
+
+
+@bp.record_once
+def _configure_login(_state) -> None:  # noqa: ANN001
+    login_manager.login_view = "console.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "info"
+
+
+@bp.before_request
+def _require_login():  # noqa: ANN202
+    """Refuse every console endpoint but the login page and the stylesheet to an anonymous visitor."""
+    if request.endpoint in PUBLIC_ENDPOINTS or current_user.is_authenticated:
+        return None
+    if request.endpoint in JSON_ENDPOINTS:
+        abort(401)
+    return login_manager.unauthorized()
+
+
+@bp.app_template_filter("local_time")
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A UTC time shown in Beijing time; an empty string for None."""
+    if value is None:
+        return ""
+    return value.astimezone(LOCAL_TZ).strftime(fmt)
+
+
+@bp.app_template_filter("role_label")
+def role_label(role: str | None) -> str:
+    return ROLE_LABELS.get(role or "", role or "")
+
+
+@bp.app_template_filter("percent")
+def percent(value: float | None) -> str:
+    return "" if value is None else f"{value * 100:.2f}%"
+
+
+@bp.context_processor
+def _console_globals() -> dict:
+    return {"SURVEY_NAV": SURVEY_NAV, "STATUS_LABELS": STATUS_LABELS,
+            "active_tab": NAV_PARENT.get(request.endpoint or "", request.endpoint)}
+
+
+from . import auth_routes, distribution, downloads, progress, screening, surveys  # noqa: E402,F401

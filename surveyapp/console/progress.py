@@ -1,0 +1,20 @@
+"""Collection progress (回收进度): responses per unit x role, as a page and as JSON for live refresh."""
+
+from __future__ import annotations
+
+from flask import jsonify, render_template
+
+from . import bp
+from .services import survey_progress
+from .surveys import survey_or_404
+
+
+@bp.route("/surveys/<slug>/progress")
+def progress(slug: str):
+    survey = survey_or_404(slug)
+    return render_template("console/progress.html", survey=survey, progress=survey_progress(survey))
+
+
+@bp.route("/surveys/<slug>/progress.json")
+def progress_data(slug: str):
+    return jsonify(survey_progress(survey_or_404(slug)).as_json())

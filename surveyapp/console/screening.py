@@ -1,0 +1,99 @@
+"""Screening: flagged responses, one response's answers, marking invalid/valid with a reason, history."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..extensions import db
+from . import bp
+from .forms import BulkMarkForm, MarkForm
+from .services import (
+    ConsoleError,
+    answer_lines,
+    find_response,
+    flag_label,
+    informational_flags,
+    invalid_responses,
+    mark_flagged_invalid,
+    response_questionnaire,
+    screening_flags,
+    set_response_status,
+    status_history,
+)
+from .surveys import survey_or_404
+
+SHOWN = 1000
+"""At most this many flagged responses are listed on the page (all of them count in the totals)."""
+
+
+@bp.route("/surveys/<slug>/screening")
+def screening(slug: str):
+    survey = survey_or_404(slug)
+    flagged = screening_flags(survey)
+    by_flag: dict[str, list[int]] = {}           # flag -> [responses carrying it, of which still valid]
+    for item in flagged:
+        for flag in {f for f, _ in item.flags}:
+            counts = by_flag.setdefault(flag, [0, 0])
+            counts[0] += 1
+            counts[1] += item.status == "valid"
+    shown_flag = request.args.get("flag") or None
+    if shown_flag is not None:
+        flagged = [item for item in flagged if any(f == shown_flag for f, _ in item.flags)]
+    return render_template("console/screening.html", survey=survey, flagged=flagged[:SHOWN],
+                           flagged_count=len(flagged), by_flag=by_flag, shown_flag=shown_flag,
+                           informational=informational_flags(),
+                           invalid=invalid_responses(survey), flag_label=flag_label, bulk_form=BulkMarkForm())
+
+
+@bp.route("/surveys/<slug>/screening/bulk", methods=["POST"])
+def screening_bulk(slug: str):
+    survey = survey_or_404(slug)
+    form = BulkMarkForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        count = mark_flagged_invalid(survey, form.flag.data, current_user._get_current_object())
+    except ConsoleError as exc:
+        db.session.rollback()
+        flash(exc.problems[0][1], "error")
+        return redirect(url_for("console.screening", slug=slug))
+    db.session.commit()
+    flash(f"已将 {count} 份“{flag_label(form.flag.data)}”答卷判为无效，可在答卷页逐份恢复。", "success")
+    return redirect(url_for("console.screening", slug=slug))
+
+
+@bp.route("/surveys/<slug>/responses/<public_id>", methods=["GET", "POST"])
+def response_detail(slug: str, public_id: str):
+    survey = survey_or_404(slug)
+    response = find_response(survey, public_id)
+    if response is None:
+        abort(404)
+    form = MarkForm()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                set_response_status(response, form.status.data, form.reason.data,
+                                    current_user._get_current_object())
+            except ConsoleError as exc:
+                db.session.rollback()
+                flash(exc.problems[0][1], "error")
+            else:
+                db.session.commit()
+                flash("已判为无效答卷。" if response.status == "invalid" else "已恢复为有效答卷。", "success")
+                return redirect(url_for("console.response_detail", slug=slug, public_id=public_id))
+        else:
+            for errors in form.errors.values():
+                for message in errors:
+                    flash(message, "error")
+    questionnaire = response_questionnaire(response)
+    return render_template("console/response.html", survey=survey, response=response,
+                           questionnaire=questionnaire,
+                           lines=answer_lines(questionnaire, response.answers or {}), form=form,
+                           history=status_history(survey, public_id))
+
+
+@bp.route("/surveys/<slug>/history")
+def history(slug: str):
+    survey = survey_or_404(slug)
+    return render_template("console/history.html", survey=survey, changes=status_history(survey))

@@ -1,0 +1,91 @@
+"""Console fixtures: an evaluator account, logging in (with the real CSRF token), stored responses."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from questionnaires import clean_answers
+from surveyapp.auth.services import create_user
+from surveyapp.console.services import forget_unknown_failures
+from surveyapp.extensions import db
+from surveyapp.models import Response, Survey
+from surveyapp.surveys.services import version_questionnaire
+
+PASSWORD = "correct-horse-42"
+CSRF_INPUT = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                        r'name="csrf_token" value="([^"]+)"')
+
+STUDENT_ANSWERS = {"q1": "小学", "q2": "已更换", "q3": "有", "q4": "1-5小时", "q5": "全部能正常使用",
+                   "q6": "有", "q7": "满意", "q8": "明显更舒服", "q9": "不住校", "q11": "灯很好"}
+
+
+def csrf_token(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = CSRF_INPUT.search(html)
+    assert match, "no csrf_token field on the page"
+    return match.group(1) or match.group(2)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    forget_unknown_failures()
+    yield
+    forget_unknown_failures()
+
+
+@pytest.fixture
+def evaluator(app):
+    user = create_user("evaluator", PASSWORD)
+    db.session.commit()
+    return user
+
+
+def log_in(client, username: str = "evaluator", password: str = PASSWORD, next_url: str | None = None):
+    """Log in through the login page, with the CSRF token taken from the page."""
+    page = client.get("/console/login")
+    query = f"?next={next_url}" if next_url else ""
+    return client.post(f"/console/login{query}", data={
+        "csrf_token": csrf_token(page.get_data(as_text=True)), "username": username, "password": password})
+
+
+@pytest.fixture
+def console(app, client, evaluator):
+    """A client logged in as the evaluator."""
+    response = log_in(client)
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def no_csrf(app):
+    app.config["WTF_CSRF_ENABLED"] = False
+    yield
+    app.config["WTF_CSRF_ENABLED"] = True
+
+
+@pytest.fixture
+def add_response(app):
+    """Store a response: add_response(survey, "student", "S1", status="valid", answers={...})."""
+    counter = iter(range(1, 100_000))
+
+    def add(survey: Survey, role: str, unit_code: str | None, *, status: str = "valid",
+            submitted_at: datetime | None = None, answers: dict | None = None,
+            duration_s: float | None = 200.0, reason: str | None = None,
+            client_hash: str | None = None) -> Response:
+        form = next(f for f in survey.forms if f.role == role)
+        unit = next(u for u in survey.units if u.code == unit_code) if unit_code else None
+        raw = STUDENT_ANSWERS if answers is None else answers
+        canonical, problems = clean_answers(version_questionnaire(form.version), raw, enforce_required=False)
+        assert not problems, problems
+        response = Response(form_id=form.id, unit_id=unit.id if unit else None, answers=canonical,
+                            submitted_at=submitted_at or datetime.now(UTC), duration_s=duration_s,
+                            status=status, invalid_reason=reason if status == "invalid" else None,
+                            public_id=f"r{next(counter):05d}", client_hash=client_hash)
+        db.session.add(response)
+        db.session.commit()
+        return response
+
+    return add
