@@ -1,0 +1,83 @@
+"""`surveyapp wordfreq` and `surveyapp wordcloud`: open answers of one question, from response files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from analysis.frames import valid_only
+from analysis.text import count_answered, open_answers, open_question, phrase_table, word_table
+from questionnaires import InputError
+
+from .common import input_errors_exit_2, print_json
+from .stats_commands import DATA, QUESTIONNAIRE, format_rows, load_responses
+
+QUESTION = click.option("--question", required=True,
+                        help="An open (text) question id such as q8, or a question's 其他 text: q2.other.")
+
+
+def _answers(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], question: str):
+    questionnaire, frame = load_responses(data, questionnaire_paths)
+    q = open_question(questionnaire, question)
+    return questionnaire, q, open_answers(valid_only(frame), questionnaire, question)
+
+
+@click.command("wordfreq")
+@DATA
+@QUESTIONNAIRE
+@QUESTION
+@click.option("--mode", type=click.Choice(["phrase", "word"]), default="phrase", show_default=True,
+              help="phrase: whole normalised answers; word: jieba words without stopwords.")
+@click.option("--top", type=click.IntRange(min=1), default=None,
+              help="Keep the N most frequent rows and sum the rest as 其他.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@input_errors_exit_2
+def wordfreq_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], question: str, mode: str,
+                     top: int | None, as_json: bool) -> None:
+    """Word-frequency table (词频表) of an open question over the valid responses in DATA."""
+    _, q, answers = _answers(data, questionnaire_paths, question)
+    table = (phrase_table if mode == "phrase" else word_table)(answers, top)
+    answered = count_answered(answers)
+    terms = [str(t) for t in table["term"].tolist()]
+    counts = [int(c) for c in table["count"].tolist()]
+    if as_json:
+        print_json({"mode": mode, "answered": answered,
+                    "rows": [{"term": t, "count": c} for t, c in zip(terms, counts, strict=True)]})
+        return
+    suffix = "（其他填写内容）" if question != q.id else ""
+    click.echo(f"第{q.number}题（{q.type_label}）：{q.text}{suffix}")
+    header = ["评价" if mode == "phrase" else "词语", "词频"]
+    click.echo("\n".join(format_rows(header, [[t, str(c)] for t, c in zip(terms, counts, strict=True)],
+                                     right={1})))
+    click.echo(f"本题有效填写人次  {answered}")
+
+
+@click.command("wordcloud")
+@DATA
+@QUESTIONNAIRE
+@QUESTION
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="The PNG file to write.")
+@click.option("--width", type=click.IntRange(min=100, max=10000), default=800, show_default=True,
+              help="Width in pixels.")
+@click.option("--height", type=click.IntRange(min=100, max=10000), default=600, show_default=True,
+              help="Height in pixels.")
+@input_errors_exit_2
+def wordcloud_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], question: str, out: str,
+                      width: int, height: int) -> None:
+    """Word-cloud PNG of an open question over the valid responses in DATA (no-opinion answers left out)."""
+    from analysis.pictures import wordcloud_png
+
+    _, _, answers = _answers(data, questionnaire_paths, question)
+    path = Path(out)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        wordcloud_png(answers, path, width=width, height=height, source=f"{', '.join(data)}: {question}")
+    except OSError as exc:
+        raise InputError(out, [("", f"cannot write: {exc.strerror or exc}")]) from exc
+    click.echo(f"wrote {path}")
+
+
+COMMANDS = [wordfreq_command, wordcloud_command]
+
+__all__ = ["COMMANDS", "wordcloud_command", "wordfreq_command"]
