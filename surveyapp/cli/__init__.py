@@ -5,10 +5,13 @@ from __future__ import annotations
 from flask import Flask
 from flask.cli import FlaskGroup
 
-from . import admin
+from . import admin, stats_commands, text_commands
 from .questionnaires import questionnaires_group
+from .report_commands import report_command
+from .score_commands import score_command
 
-COMMANDS = [questionnaires_group, *admin.COMMANDS]
+COMMANDS = [questionnaires_group, *admin.COMMANDS, *stats_commands.COMMANDS, score_command,
+            *text_commands.COMMANDS, report_command]
 
 
 def register_commands(app: Flask) -> None:

@@ -1,0 +1,459 @@
+"""The four sections of the report appendix: collection summary, score table, question tables, open answers.
+
+Each function writes into a :class:`~analysis.report.document.ReportContext`; tables and figures get their
+numbered captions from it. Counting follows :mod:`analysis.tables` and :mod:`analysis.satisfaction`: only
+valid responses count, except in the collection summary.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+
+from questionnaires import ROLE_LABELS, Question, Questionnaire
+
+from ..frames import valid_only
+from ..satisfaction import SatisfactionGroup, satisfaction_by
+from ..tables import NO_UNIT, QuestionTable, _present, groups, question_tables
+from ..text import category_table, count_answered, phrase_table, word_table
+from . import styles
+from .styles import merge, new_table, percent
+
+SUBSECTION_NUMERALS = "一二三四五六七八九十"
+
+
+def _sub(index: int) -> str:
+    """（一）, （二） … for level-2 headings."""
+    if index <= len(SUBSECTION_NUMERALS):
+        return f"（{SUBSECTION_NUMERALS[index - 1]}）"
+    return f"（{index}）"
+
+
+def role_name(questionnaire: Questionnaire) -> str:
+    """The respondents of a questionnaire in Chinese (教师, 家长 …), from its role."""
+    return ROLE_LABELS.get(questionnaire.role, questionnaire.role)
+
+
+def _status_reason(status: Any) -> str | None:
+    """The reason of an ``invalid:<reason>`` status in a short, groupable form; None for valid rows.
+
+    Screening writes detailed reasons such as ``答题时间过短（12秒，少于30秒）``; the report groups them by
+    the part before the first bracket or colon (答题时间过短).
+    """
+    text = str(status) if status is not None else ""
+    if text == "valid":
+        return None
+    reason = text.removeprefix("invalid:") if text.startswith("invalid:") else text
+    reason = re.split(r"[（(：:，,;；]", reason, maxsplit=1)[0].strip()
+    return reason or "未注明原因"
+
+
+# -- 1. collection summary -------------------------------------------------------------------------------------
+
+def summary_section(ctx, frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str, Questionnaire],
+                    ) -> None:
+    """Collected, valid and invalid responses: per questionnaire, invalid by reason, per unit and role."""
+    doc = ctx.document
+    rows = []
+    for qid, frame in frames.items():
+        valid = int((frame["status"] == "valid").sum())
+        rows.append((questionnaires[qid], len(frame), valid, len(frame) - valid))
+    collected = sum(r[1] for r in rows)
+    valid_total = sum(r[2] for r in rows)
+    invalid_total = collected - valid_total
+    sentence = (f"本次调查共回收问卷{collected}份，其中有效问卷{valid_total}份，无效问卷{invalid_total}份，"
+                f"有效率{percent(valid_total, collected)}。")
+    period = _period(frames)
+    if period:
+        sentence += f"问卷回收时间为{period}。"
+    styles.body(doc, sentence)
+
+    ctx.table_caption("问卷回收情况")
+    table = new_table(doc, [2.0, 6.4, 1.9, 1.9, 1.9, 1.9],
+                      ["调查对象", "问卷名称", "回收份数", "有效份数", "无效份数", "有效率"])
+    numeric = ["center", "left", "right", "right", "right", "right"]
+    for q, n, v, i in rows:
+        styles.add_row(table, [role_name(q), q.title, str(n), str(v), str(i), percent(v, n)], align=numeric)
+    if len(rows) > 1:
+        styles.add_row(table, ["合计", "", str(collected), str(valid_total), str(invalid_total),
+                               percent(valid_total, collected)], align=numeric, bold=True,
+                       fill=styles.SUBTOTAL_FILL)
+        last = len(table.rows) - 1
+        merge(table, last, 0, last, 1, "合计", bold=True, fill=styles.SUBTOTAL_FILL)
+
+    reasons: dict[str, int] = {}
+    for frame in frames.values():
+        for status in frame["status"].tolist():
+            reason = _status_reason(status)
+            if reason is not None:
+                reasons[reason] = reasons.get(reason, 0) + 1
+    if reasons:
+        ctx.table_caption("无效问卷原因")
+        table = new_table(doc, [7.0, 3.0, 3.0, 3.0], ["无效原因", "份数", "占无效问卷比例", "占回收问卷比例"])
+        numbers = ["left", "right", "right", "right"]
+        for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1]):
+            cells = [reason, str(count), percent(count, invalid_total), percent(count, collected)]
+            styles.add_row(table, cells, align=numbers)
+        cells = ["合计", str(invalid_total), percent(invalid_total, invalid_total), percent(invalid_total, collected)]
+        styles.add_row(table, cells, align=["center", *numbers[1:]], bold=True, fill=styles.SUBTOTAL_FILL)
+        styles.note(doc, "注：无效问卷保留在数据中，不计入各题统计和满意度。")
+    else:
+        styles.body(doc, "本次调查没有判定为无效的问卷，各项统计均基于全部回收问卷。")
+
+    _unit_table(ctx, frames, questionnaires)
+
+
+def _period(frames: Mapping[str, pd.DataFrame]) -> str | None:
+    stamps = pd.concat([f["submitted_at"] for f in frames.values() if "submitted_at" in f], ignore_index=True)
+    stamps = pd.to_datetime(stamps, errors="coerce", utc=True).dropna()
+    if stamps.empty:
+        return None
+    first, last = (s.tz_convert("Asia/Shanghai") for s in (stamps.min(), stamps.max()))
+    def day(t):
+        return f"{t.year}年{t.month}月{t.day}日"
+    return day(first) if first.date() == last.date() else f"{day(first)}至{day(last)}"
+
+
+def _unit_table(ctx, frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str, Questionnaire]) -> None:
+    """Valid responses per unit and role, with valid and collected totals per unit."""
+    meta = []
+    for qid, frame in frames.items():
+        part = frame[["role", "unit", "unit_name", "status"]].copy()
+        part["role"] = part["role"].map(lambda r, q=questionnaires[qid]: r if _present(r) else q.role)
+        meta.append(part)
+    everything = pd.concat(meta, ignore_index=True)
+    if not everything["unit"].map(_present).any():
+        return
+    roles = [r for r in ROLE_LABELS if (everything["role"] == r).any()]
+    roles += sorted({str(r) for r in everything["role"]} - set(roles))
+    role_width = min(1.8, 8.0 / (len(roles) + 1))
+    widths = [16.0 - role_width * (len(roles) + 1) - 3.8] + [role_width] * (len(roles) + 1) + [1.8, 2.0]
+    ctx.table_caption("各单位问卷回收情况")
+    table = new_table(ctx.document, widths)
+    k = len(roles)
+    styles.add_row(table, ["单位", "有效问卷份数"] + [""] * k + ["回收份数", "有效率"], header=True)
+    styles.add_row(table, [""] + [ROLE_LABELS.get(r, r) for r in roles] + ["小计", "", ""], header=True)
+    merge(table, 0, 0, 1, 0, "单位", bold=True)
+    merge(table, 0, 1, 0, k + 1, "有效问卷份数", bold=True)
+    merge(table, 0, k + 2, 1, k + 2, "回收份数", bold=True)
+    merge(table, 0, k + 3, 1, k + 3, "有效率", bold=True)
+    align = ["left"] + ["right"] * (len(roles) + 3)
+    for _code, name, part in groups(everything, "unit"):
+        valid = part.loc[part["status"] == "valid"]
+        cells = [name] + [str(int((valid["role"] == r).sum())) for r in roles]
+        cells += [str(len(valid)), str(len(part)), percent(len(valid), len(part))]
+        styles.add_row(table, cells, align=align)
+    valid = everything.loc[everything["status"] == "valid"]
+    cells = ["合计"] + [str(int((valid["role"] == r).sum())) for r in roles]
+    cells += [str(len(valid)), str(len(everything)), percent(len(valid), len(everything))]
+    styles.add_row(table, cells, align=["center"] + align[1:], bold=True, fill=styles.SUBTOTAL_FILL)
+    if (~everything["unit"].map(_present)).any():
+        styles.note(ctx.document, f"注：{NO_UNIT}为未通过单位链接提交的问卷。")
+
+
+# -- 2. score table --------------------------------------------------------------------------------------------
+
+SCORE_HEADER = ["一级指标", "二级指标", "三级指标", "分值", "指标值", "实际完成值", "得分", "得分率"]
+SCORE_WIDTHS = [1.8, 2.0, 3.4, 1.1, 2.1, 2.1, 1.5, 1.8]
+
+
+def scores_section(ctx, result) -> None:
+    """The score table in the appendix layout, then a note for every overridden score."""
+    from ..scoring.table import format_number, format_percent, format_score, format_value, table_rows
+
+    doc = ctx.document
+    grade = result.grade or "无"
+    styles.body(doc, f"依据评价指标体系，{result.title}综合得分{format_score(result.total)}分"
+                     f"（满分{format_number(result.weight_sum)}分），评价等级为“{grade}”。各项指标得分见下表。")
+    ctx.table_caption(f"{result.title}指标得分表" if result.title else "绩效评价指标得分表")
+    table = new_table(doc, SCORE_WIDTHS, SCORE_HEADER)
+    rows = table_rows(result)
+    align = ["center", "center", "left", "right", "center", "center", "right", "right"]
+    level1_start = level2_start = None
+    sub = styles.SUBTOTAL_FILL
+    for row in rows:
+        weight = "" if row.weight is None else format_number(row.weight)
+        score = "" if row.score is None else format_score(row.score)
+        rate = "" if row.rate is None else format_percent(row.rate)
+        r = len(table.rows)
+        if row.kind == "leaf":
+            value = "" if row.value is None else format_value(row.value, row.unit)
+            label = row.level3 + ("*" if row.note else "")
+            styles.add_row(table, ["", "", label, weight, row.target, value, score, rate], align=align)
+            level1_start = r if level1_start is None else level1_start
+            level2_start = r if level2_start is None else level2_start
+        elif row.kind == "level2":
+            styles.add_row(table, ["", "", "小计", weight, "", "", score, rate], align=align, bold=True, fill=sub)
+            merge(table, r, 2, r, 2, "小计", bold=True, fill=sub)
+            merge(table, level2_start, 1, r, 1, row.level2)
+            level2_start = None
+        elif row.kind == "level1":
+            styles.add_row(table, ["", "", "", weight, "", "", score, rate], align=align, bold=True, fill=sub)
+            merge(table, r, 1, r, 2, row.level2, bold=True, fill=sub)
+            merge(table, level1_start, 0, r, 0, row.level1)
+            level1_start = None
+        elif row.kind == "total":
+            styles.add_row(table, ["", "", "", weight, "", "", score, rate], align=align, bold=True, fill=sub)
+            merge(table, r, 0, r, 2, "合计", bold=True, fill=sub)
+        else:
+            styles.add_row(table, [""] * 8, bold=True, fill=sub)
+            merge(table, r, 0, r, 2, "评价等级", bold=True, fill=sub)
+            merge(table, r, 3, r, 7, grade, bold=True, fill=sub)
+    overridden = [row for row in rows if row.kind == "leaf" and row.note]
+    if overridden:
+        lines = "；".join(f"{row.level3}：{row.note}" for row in overridden)
+        styles.note(doc, f"注：标“*”的指标得分经评价人员调整。{lines}。")
+    bands = "，".join(f"{b.grade}≥{format_number(b.min)}分" for b in result.system.grades)
+    if bands:
+        styles.note(doc, f"注：得分率＝得分／分值；评价等级标准为{bands}。")
+
+
+# -- 3. question tables ----------------------------------------------------------------------------------------
+
+def satisfaction_variables(questionnaire: Questionnaire) -> tuple[list[str], str | None]:
+    """The questions pooled into a questionnaire's satisfaction rate and the method that fits them.
+
+    Scale and matrix questions count. ``top_box`` when every one lists satisfied codes, else ``score`` when
+    every option is scored, else no rate (empty list, None).
+    """
+    rated = [q for q in questionnaire.questions if q.type in ("scale", "matrix") and q.scale is not None]
+    if not rated:
+        return [], None
+    if all(q.scale.satisfied for q in rated):
+        return [q.id for q in rated], "top_box"
+    if all(o.na or o.score is not None for q in rated for o in q.options):
+        return [q.id for q in rated], "score"
+    return [], None
+
+
+def _rate_text(group: SatisfactionGroup) -> tuple[str, str]:
+    """(rate, interval) as printed: percentages for top_box, points for score."""
+    if group.rate is None:
+        return "—", "—"
+    if group.method == "top_box":
+        ci = "—" if group.ci95 is None else f"{percent(group.ci95[0])}～{percent(group.ci95[1])}"
+        return percent(group.rate), ci
+    ci = "—" if group.ci95 is None else f"{group.ci95[0]:.2f}～{group.ci95[1]:.2f}"
+    return f"{group.rate:.2f}", ci
+
+
+def _satisfaction_table(ctx, groups_: list[SatisfactionGroup], first: str, method: str) -> None:
+    if method == "top_box":
+        table = new_table(ctx.document, [5.0, 2.6, 2.2, 2.2, 4.0],
+                          [first, "有效评价数", "满意数", "满意度", "95%置信区间"])
+        for g in groups_:
+            rate, ci = _rate_text(g)
+            styles.add_row(table, [g.name, str(g.n), "" if g.satisfied is None else str(g.satisfied), rate, ci],
+                           align=["left", "right", "right", "right", "center"])
+    else:
+        table = new_table(ctx.document, [6.0, 3.0, 3.0, 4.0], [first, "有效评价数", "满意度得分", "95%置信区间"])
+        for g in groups_:
+            rate, ci = _rate_text(g)
+            styles.add_row(table, [g.name, str(g.n), rate, ci], align=["left", "right", "right", "center"])
+
+
+MAX_CHART_GROUPS = 40
+"""Above this many groups (units) the satisfaction chart is left out: its table is the readable form."""
+
+
+def _satisfaction_chart(ctx, groups_: list[SatisfactionGroup], caption: str, charts: bool) -> None:
+    if not charts or not groups_ or len(groups_) > MAX_CHART_GROUPS:
+        return
+    from ..pictures import satisfaction_chart_png
+
+    if groups_[0].method == "top_box":
+        items = [{"name": g.name, "rate": g.rate, "n": g.n, "ci95": g.ci95} for g in groups_]
+    else:  # mean scores on a 0-100 scale drawn as fractions
+        items = [{"name": g.name, "rate": None if g.rate is None else g.rate / 100, "n": g.n,
+                  "ci95": None if g.ci95 is None else (max(0.0, g.ci95[0] / 100), min(1.0, g.ci95[1] / 100))}
+                 for g in groups_]
+    ctx.figure(lambda path: satisfaction_chart_png(items, path, title=caption), caption, 14.0)
+
+
+def _satisfaction_note(ctx, pooled: list[tuple[Questionnaire, list[str], str]]) -> None:
+    parts = []
+    for q, variables, _method in pooled:
+        numbers = "、".join(str(q.question(v).number) for v in variables)
+        parts.append(f"{role_name(q)}问卷第{numbers}题")
+    methods = {m for _, _, m in pooled}
+    if methods == {"top_box"}:
+        how = "满意度＝选择“非常满意”“满意”的评价数／有效评价数"
+    elif methods == {"score"}:
+        how = "满意度得分为各选项分值的平均数"
+    else:
+        how = "满意度按各问卷的计分方法计算"
+    styles.note(ctx.document, f"注：{how}，汇总{('、'.join(parts))}的全部评价（矩阵题每行计一次），“不了解”"
+                              f"等不适用的回答不计入；95%置信区间为Wilson区间（得分为正态近似）。")
+
+
+def questions_section(ctx, frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str, Questionnaire],
+                      *, charts: bool = True) -> None:
+    """Satisfaction per role, then per questionnaire: per-unit satisfaction and every closed question."""
+    doc = ctx.document
+    valid = {qid: valid_only(frame) for qid, frame in frames.items()}
+    pooled = []
+    by_role: list = []
+    for qid, frame in valid.items():
+        q = questionnaires[qid]
+        variables, method = satisfaction_variables(q)
+        if variables and len(frame):
+            pooled.append((q, variables, method))
+            by_role.extend((q, g) for g in satisfaction_by(frame, q, variables, method, by="role"))
+    names = [g.name for _, g in by_role]
+    # two questionnaires for one role (two parent surveys) are told apart by their titles
+    by_role = [replace(g, name=f"{g.name}（{q.title}）") if names.count(g.name) > 1 else g for q, g in by_role]
+    index = 0
+    if by_role:
+        index += 1
+        styles.heading(doc, f"{_sub(index)}满意度汇总", 2)
+        methods = {g.method for g in by_role}
+        ctx.table_caption("各类调查对象满意度")
+        if len(methods) == 1:
+            _satisfaction_table(ctx, by_role, "调查对象", methods.pop())
+            _satisfaction_note(ctx, pooled)
+            _satisfaction_chart(ctx, by_role, "各类调查对象满意度", charts)
+        else:  # rates and mean scores do not share a column
+            for method in ("top_box", "score"):
+                _satisfaction_table(ctx, [g for g in by_role if g.method == method], "调查对象", method)
+            _satisfaction_note(ctx, pooled)
+
+    for qid, frame in valid.items():
+        q = questionnaires[qid]
+        index += 1
+        styles.heading(doc, f"{_sub(index)}{role_name(q)}问卷：{q.title}", 2)
+        styles.body(doc, f"{role_name(q)}问卷有效问卷{len(frame)}份，各题作答情况如下（比例＝小计／本题有效填写人次，"
+                         f"多选题比例之和可超过100%）。")
+        step = 0
+        variables, method = satisfaction_variables(q)
+        if variables and len(frame) and frame["unit"].map(_present).any():
+            step += 1
+            styles.heading(doc, f"{step}．各单位满意度", 3)
+            by_unit = satisfaction_by(frame, q, variables, method, by="unit")
+            ctx.table_caption(f"各单位{role_name(q)}满意度")
+            _satisfaction_table(ctx, by_unit, "单位", method)
+            _satisfaction_chart(ctx, by_unit, f"各单位{role_name(q)}满意度", charts)
+        closed = [question for question in q.questions if question.type != "text"]
+        if closed:
+            step += 1
+            styles.heading(doc, f"{step}．各题统计", 3)
+            for question in closed:
+                _question(ctx, frame, q, question, charts)
+
+
+def _question(ctx, frame: pd.DataFrame, questionnaire: Questionnaire, question: Question, charts: bool) -> None:
+    for table in question_tables(frame, questionnaire, question.id):
+        ctx.table_caption(table.title)
+        if table.type == "number":
+            _number_table(ctx, table)
+            continue
+        _choice_table(ctx, table)
+        if charts and table.type in ("single", "multiple", "scale") and table.valid:
+            from ..pictures import bar_chart_png
+
+            ctx.figure(lambda path, t=table: bar_chart_png(t, path), f"第{table.number}题：{table.text}", 14.0)
+
+
+def _choice_table(ctx, table: QuestionTable) -> None:
+    grid = new_table(ctx.document, [9.0, 2.5, 2.5], ["选项", "小计", "比例"])
+    for row in table.rows:
+        styles.add_row(grid, [row.label, str(row.count), percent(row.count, table.valid)],
+                       align=["left", "right", "right"])
+    styles.add_row(grid, ["本题有效填写人次", str(table.valid), ""], align=["left", "right", "right"], bold=True)
+    if table.others:
+        shown = "；".join(dict.fromkeys(table.others))
+        if len(shown) > 120:
+            shown = shown[:120] + "……"
+        styles.note(ctx.document, f"注：选择“其他”的填写内容（{len(table.others)}条）：{shown}。")
+
+
+def _number_table(ctx, table: QuestionTable) -> None:
+    grid = new_table(ctx.document, [9.0, 5.0], ["统计量", "数值"])
+    s = table.summary
+    for label, value in (("平均值", s.mean if s else None), ("中位数", s.median if s else None),
+                         ("最小值", s.min if s else None), ("最大值", s.max if s else None)):
+        styles.add_row(grid, [label, "—" if value is None else styles.number(value)], align=["left", "right"])
+    styles.add_row(grid, ["本题有效填写人次", str(table.valid)], align=["left", "right"], bold=True)
+
+
+# -- 4. open answers -------------------------------------------------------------------------------------------
+
+def text_section(ctx, frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str, Questionnaire], *,
+                 charts: bool = True, top_phrases: int = 20, top_words: int = 30) -> None:
+    """Per open question: answer categories, the phrase table, the word table and the word cloud."""
+    doc = ctx.document
+    found = [(qid, [question for question in questionnaires[qid].questions if question.type == "text"])
+             for qid in frames]
+    found = [(qid, qs) for qid, qs in found if qs]
+    if not found:
+        styles.body(doc, "所选问卷没有开放题。")
+        return
+    styles.body(doc, "开放题的回答经过规范化（去除首尾空格和句末标点、全角转半角）后统计：回答汇总按完整回答计数，"
+                     f"列出前{top_phrases}条，其余合并为“其他”；高频词为除去“无”“没有”等无意见回答后，分词并去除停用词的词语计数"
+                     f"（“不”“没有”“非常”等否定词和评价词保留）。")
+    for index, (qid, questions) in enumerate(found, 1):
+        q = questionnaires[qid]
+        frame = valid_only(frames[qid])
+        styles.heading(doc, f"{_sub(index)}{role_name(q)}问卷", 2)
+        for question in questions:
+            _open_question(ctx, frame, question, charts, top_phrases, top_words)
+
+
+def _open_question(ctx, frame: pd.DataFrame, question: Question, charts: bool, top_phrases: int,
+                   top_words: int) -> None:
+    doc = ctx.document
+    texts = frame[question.id].tolist() if question.id in frame else []
+    answered = count_answered(texts)
+    head = f"第{question.number}题（{question.type_label}）"
+    styles.heading(doc, f"{head}：{question.text}", 3)
+    if answered == 0:
+        styles.body(doc, "本题没有有效回答。")
+        return
+    categories = category_table(texts)
+    counts = dict(zip(categories["category"], categories["count"], strict=True))
+    no_opinion = int(counts.get("no_opinion", 0))
+    raised = int(counts.get("negative", 0)) + int(counts.get("suggestion", 0))
+    styles.body(doc, f"本题有效填写{answered}人次，其中回答“无”“没有”等表示没有意见的{no_opinion}人次，"
+                     f"占{percent(no_opinion, answered)}；提出意见或建议的{raised}人次，"
+                     f"表达肯定的{int(counts.get('positive', 0))}人次。")
+
+    ctx.table_caption(f"{head}回答分类")
+    grid = new_table(doc, [6.0, 2.5, 2.5], ["类别", "人次", "比例"])
+    for label, count in zip(categories["label"], categories["count"], strict=True):
+        styles.add_row(grid, [label, str(int(count)), percent(int(count), answered)],
+                       align=["left", "right", "right"])
+    styles.add_row(grid, ["本题有效填写人次", str(answered), ""], align=["left", "right", "right"], bold=True)
+
+    ctx.table_caption(f"{head}回答汇总")
+    phrases = phrase_table(texts, top=top_phrases)
+    grid = new_table(doc, [10.0, 2.5, 2.5], ["评价", "词频", "比例"])
+    for term, count in zip(phrases["term"], phrases["count"], strict=True):
+        styles.add_row(grid, [str(term), str(int(count)), percent(int(count), answered)],
+                       align=["left", "right", "right"])
+    styles.add_row(grid, ["本题有效填写人次", str(answered), ""], align=["left", "right", "right"], bold=True)
+
+    words = word_table(texts, skip_no_opinion=True).head(top_words)
+    if len(words):
+        ctx.table_caption(f"{head}高频词（前{len(words)}个）")
+        _word_grid(ctx, words)
+    if charts:
+        from ..pictures import wordcloud_png
+
+        ctx.figure(lambda path: wordcloud_png(texts, path, width=1200, height=700),
+                   f"第{question.number}题词云图", 13.0)
+
+
+def _word_grid(ctx, words: pd.DataFrame) -> None:
+    """Words and counts in two side-by-side column groups (序号 / 词语 / 词频 twice)."""
+    items = [(i + 1, str(t), int(c)) for i, (t, c) in enumerate(zip(words["term"], words["count"], strict=True))]
+    half = (len(items) + 1) // 2
+    grid = new_table(ctx.document, [1.2, 3.8, 2.0, 1.2, 3.8, 2.0], ["序号", "词语", "词频", "序号", "词语", "词频"])
+    align = ["center", "left", "right", "center", "left", "right"]
+    for left, right in zip(items[:half], items[half:] + [None] * (2 * half - len(items)), strict=True):
+        cells = [str(left[0]), left[1], str(left[2])]
+        cells += ["", "", ""] if right is None else [str(right[0]), right[1], str(right[2])]
+        styles.add_row(grid, cells, align=align)
+
