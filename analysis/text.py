@@ -222,10 +222,12 @@ def load_userdict(path: str | Path | None = None) -> list[tuple[str, int | None,
 
 # -- segmentation -------------------------------------------------------------------------------------------
 
-_REFERENCE_ONLY = re.compile(r"[.\-_+#&%]|[^\W\u4e00-\u9fd5a-zA-Z0-9_]")
+_REFERENCE_ONLY = re.compile(r"[.\-_+#&%]|[^\W\u4e00-\u9fd5a-zA-Z0-9_]|(\w)\1\1")
 """Answers holding any of these go to jieba itself: jieba-rs splits runs around ``. - _ + # & %``
 differently, and takes letters beyond jieba's Han range (U+4E00-U+9FD5) and ASCII - CJK extension A,
-kana, accented Latin ... - into its word runs where jieba does not."""
+kana, accented Latin ... - into its word runs where jieba does not. A character written three times or
+more in a row ("苦苦苦") gives segmentations of exactly equal probability, which the two engines break
+differently (found by the property test)."""
 _PADDING_WORD = "\ue000\ue001"
 """A private-use 'word' no answer can match (jieba only looks words up in runs of Han, letters, digits):
 it carries the frequency jieba counts twice for a user word that is also in its main dictionary, so both

@@ -11,7 +11,7 @@ import itertools
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from analysis.text import _REFERENCE_ONLY, Segmenter, default_segmenter, load_userdict, normalise
@@ -93,6 +93,7 @@ _ALPHABET = st.sampled_from([
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_ALPHABET, min_size=1, max_size=12))
+@example(["苦", "苦", "苦", "苦", "苦", "ok", "不满意"])   # equal-probability splits: engines break ties differently
 def test_any_mix_of_words_and_symbols_agrees(parts):
     seg = default_segmenter()
     text = normalise("".join(parts))
