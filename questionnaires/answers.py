@@ -9,6 +9,7 @@ each words the problems for its reader.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -83,7 +84,7 @@ def _clean_question(q: Question, raw: Mapping[str, Any], answers: dict[str, Any]
             if required:
                 problems.append(AnswerProblem(q.id, "required"))
             return
-        text = str(value).strip()
+        text = _plain_text(value)
         if len(text) > q.max_length:
             problems.append(AnswerProblem(q.id, "too_long", len(text), q.max_length))
         else:
@@ -148,11 +149,19 @@ def _other_text(q: Question, raw: Mapping[str, Any], chosen: list, required: boo
         if picked_other and required:
             problems.append(AnswerProblem(var, "other_required"))
         return
-    text = str(text).strip()
+    text = _plain_text(text)
     if len(text) > q.max_length:
         problems.append(AnswerProblem(var, "too_long", len(text), q.max_length))
     else:
         answers[var] = text
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _plain_text(value: Any) -> str:
+    """Text as stored: trimmed, control characters (NUL included, which PostgreSQL refuses) removed."""
+    return _CONTROL.sub("", str(value)).strip()
 
 
 def _number(q: Question, value: Any, required: bool, answers: dict, problems: list) -> None:

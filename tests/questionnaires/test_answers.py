@@ -313,3 +313,11 @@ def test_hidden_question_chain():
     assert problems == [] and "q6" not in answers and "q7" not in answers
     answers, problems = clean_answers(q, {**COMPLETE, "q5": "是", "q6": 5, "q7": "3"})
     assert problems == [] and answers["q7"] == 3
+
+
+def test_control_characters_are_removed_from_open_answers(demo):
+    answers, problems = clean_answers(demo, {**COMPLETE, "q8": "希望\x00多开展\x07活动\n谢谢\t！",
+                                             "q2": "其他", "q2.other": "\x00社区\x1b宣传"})
+    assert problems == []
+    assert answers["q8"] == "希望多开展活动\n谢谢\t！"      # line breaks and tabs stay
+    assert answers["q2.other"] == "社区宣传"
