@@ -31,6 +31,9 @@ SURVEY_NAV: list[tuple[str, str]] = [
     ("console.links", "链接与二维码"),
     ("console.progress", "回收进度"),
     ("console.screening", "答卷筛查"),
+    ("console.statistics_page", "统计"),
+    ("console.text_page", "开放题"),
+    ("console.scoring", "评分"),
     ("console.downloads", "数据下载"),
 ]
 """The tabs of a survey's pages: (endpoint taking `slug`, Chinese label)."""
@@ -82,4 +85,14 @@ def _console_globals() -> dict:
             "active_tab": NAV_PARENT.get(request.endpoint or "", request.endpoint)}
 
 
-from . import auth_routes, distribution, downloads, progress, screening, surveys  # noqa: E402,F401
+from . import (  # noqa: E402,F401
+    auth_routes,
+    distribution,
+    downloads,
+    progress,
+    scoring,
+    screening,
+    statistics,
+    surveys,
+    text_analysis,
+)

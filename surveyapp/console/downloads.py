@@ -1,16 +1,32 @@
-"""Downloads: raw response data as CSV (per questionnaire) or one XLSX workbook."""
+"""Downloads: raw response data (CSV per questionnaire, one XLSX), statistics workbooks, chart and
+word-cloud pictures, score tables and the Word appendix."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request, send_file
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 
 from . import bp
+from .analysis_services import (
+    REPORT_SECTIONS,
+    indicator_files,
+    pick_form,
+    pick_indicators,
+    pictures_zip,
+    report_available,
+    report_docx,
+    statistics_workbook,
+    survey_forms,
+)
 from .services import ConsoleError, export_file, questionnaire_downloads, survey_overview
 from .surveys import survey_or_404
 
 MIMETYPES = {
     "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
 
 
@@ -18,16 +34,57 @@ MIMETYPES = {
 def downloads(slug: str):
     survey = survey_or_404(slug)
     return render_template("console/downloads.html", survey=survey,
-                           files=questionnaire_downloads(survey_overview(survey)))
+                           files=questionnaire_downloads(survey_overview(survey)), forms=survey_forms(survey),
+                           indicators=indicator_files(), report=report_available(),
+                           report_sections=REPORT_SECTIONS)
 
 
 @bp.route("/surveys/<slug>/download/responses.<kind>")
 def download_responses(slug: str, kind: str):
     survey = survey_or_404(slug)
-    if kind not in MIMETYPES:
+    if kind not in ("csv", "xlsx"):
         abort(404)
     try:
         data, name = export_file(survey, kind, request.args.get("questionnaire"))
     except ConsoleError:
         abort(404)
     return send_file(data, mimetype=MIMETYPES[kind], as_attachment=True, download_name=name)
+
+
+def _form_or_404(survey):  # noqa: ANN001, ANN202
+    try:
+        return pick_form(survey, request.args.get("q"))[1]
+    except ConsoleError:
+        abort(404)
+
+
+@bp.route("/surveys/<slug>/download/statistics.xlsx")
+def download_statistics(slug: str):
+    survey = survey_or_404(slug)
+    form = _form_or_404(survey)
+    return send_file(io.BytesIO(statistics_workbook(survey, form)), mimetype=MIMETYPES["xlsx"],
+                     as_attachment=True, download_name=f"{survey.slug}-{form.id}-statistics.xlsx")
+
+
+@bp.route("/surveys/<slug>/download/pictures.zip")
+def download_pictures(slug: str):
+    survey = survey_or_404(slug)
+    form = _form_or_404(survey)
+    return send_file(io.BytesIO(pictures_zip(survey, form)), mimetype=MIMETYPES["zip"], as_attachment=True,
+                     download_name=f"{survey.slug}-{form.id}-pictures.zip")
+
+
+@bp.route("/surveys/<slug>/download/report.docx")
+def download_report(slug: str):
+    survey = survey_or_404(slug)
+    if not report_available():
+        abort(404)
+    try:
+        _, indicators = pick_indicators(request.args.get("indicators") or None)
+        data = report_docx(survey, request.args.getlist("section"), indicators,
+                           charts=request.args.get("charts", "1") != "0")
+    except ConsoleError as exc:
+        flash(exc.problems[0][1], "error")
+        return redirect(url_for("console.downloads", slug=slug))
+    return send_file(io.BytesIO(data), mimetype=MIMETYPES["docx"], as_attachment=True,
+                     download_name=f"{survey.slug}-report.docx")

@@ -1,0 +1,84 @@
+"""Scoring (评分): pick an indicator system, enter literal values and overrides, see the score table, export."""
+
+from __future__ import annotations
+
+import io
+
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
+
+from analysis.scoring import ScoringError, load_indicators
+from analysis.scoring.table import table_rows
+
+from . import bp
+from .analysis_services import (
+    inputs_by_index,
+    load_scoring_inputs,
+    parse_scoring_form,
+    pick_indicators,
+    save_scoring_inputs,
+    score_file,
+    score_survey,
+)
+from .forms import PostForm
+from .services import ConsoleError
+from .surveys import survey_or_404
+
+RULE_LABELS = {
+    "manual": "人工评分", "yes_no": "是否完成", "checklist": "逐项核查", "proportional": "按比例计分",
+    "deduct_below": "低于目标扣分", "deduct_above": "高于目标扣分", "ratio_below": "按完成比例计分",
+}
+EXPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _indicators_or_404(name: str | None):  # noqa: ANN202
+    try:
+        return pick_indicators(name)
+    except ConsoleError:
+        abort(404)
+
+
+@bp.route("/surveys/<slug>/scoring", methods=["GET", "POST"])
+def scoring(slug: str):
+    survey = survey_or_404(slug)
+    files, chosen = _indicators_or_404(request.args.get("indicators"))
+    if chosen is None:
+        return render_template("console/scoring.html", survey=survey, files=files, chosen=None)
+    system = load_indicators(chosen.path)
+    form = PostForm()
+    problems: dict[str, str] = {}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        inputs, problems = parse_scoring_form(system, request.form)
+        if not problems:
+            save_scoring_inputs(survey, chosen, inputs)
+            flash("已保存实际完成值和得分调整，评分已重新计算。", "success")
+            return redirect(url_for("console.scoring", slug=slug, indicators=chosen.name))
+        values = request.form
+        flash("有填写内容需要修改，未保存。", "error")
+    else:
+        inputs = load_scoring_inputs(survey, chosen)
+        values = inputs_by_index(system, inputs)
+    result = score_survey(survey, chosen, inputs)
+    failed = result if isinstance(result, ScoringError) else None
+    return render_template("console/scoring.html", survey=survey, files=files, chosen=chosen, system=system,
+                           form=form, values=values, problems=problems, failed=failed,
+                           result=None if failed else result, rows=[] if failed else table_rows(result),
+                           rule_labels=RULE_LABELS)
+
+
+@bp.route("/surveys/<slug>/scoring/scores.<kind>")
+def scoring_export(slug: str, kind: str):
+    survey = survey_or_404(slug)
+    if kind not in EXPORT_TYPES:
+        abort(404)
+    _, chosen = _indicators_or_404(request.args.get("indicators"))
+    if chosen is None:
+        abort(404)
+    result = score_survey(survey, chosen, load_scoring_inputs(survey, chosen))
+    if isinstance(result, ScoringError):
+        flash("评分尚不完整，无法导出：请先补全下列指标。", "error")
+        return redirect(url_for("console.scoring", slug=slug, indicators=chosen.name))
+    name = f"{survey.slug}-{chosen.name.rsplit('.', 1)[0]}-scores.{kind}"
+    return send_file(io.BytesIO(score_file(result, kind)), mimetype=EXPORT_TYPES[kind], as_attachment=True,
+                     download_name=name)
