@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from questionnaires import MULTI_SEPARATOR, OTHER_CODE, ROLES, Question, Questionnaire, clean_answers
@@ -627,7 +628,27 @@ def _missing(value: Any) -> bool:
 
 
 def _cached(values: list[Any], fn: Any) -> list[Any]:
-    """[fn(v) for v in values], computing fn once per distinct value (lists compared as tuples)."""
+    """[fn(v) for v in values], computing fn once per distinct value (lists compared as tuples).
+
+    Distinct values are found with one hash pass (``pandas.factorize``) and the results spread back with
+    one ``take``; missing values (None, NaN) all give ``fn(None)``. Columns of lists, or of anything
+    else factorize cannot hash, go through a dictionary cell by cell.
+    """
+    if not values:
+        return []
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    try:
+        codes, uniques = pd.factorize(array, use_na_sentinel=True)
+    except TypeError:  # lists (multiple choice) or other unhashable cells
+        return _cached_by_cell(values, fn)
+    results = np.empty(len(uniques) + 1, dtype=object)
+    results[:-1] = [fn(u) for u in uniques]
+    results[-1] = fn(None)
+    return results.take(codes).tolist()  # code -1 (missing) takes the last slot
+
+
+def _cached_by_cell(values: list[Any], fn: Any) -> list[Any]:
     cache: dict[Any, Any] = {}
     out: list[Any] = []
     append = out.append
@@ -653,6 +674,16 @@ def _time_cells(series: pd.Series) -> list[str | None]:
     if len(stamps) == 0:
         return []
     stamps = stamps.dt.tz_localize(TIMEZONE) if stamps.dt.tz is None else stamps.dt.tz_convert(TIMEZONE)
+    if (stamps.dt.year < 1992).any():  # China kept summer time until 1991: the offset is not always +08:00
+        return _time_cells_by_stamp(stamps)
+    whole = stamps.dt.strftime("%Y-%m-%dT%H:%M:%S+08:00")
+    fraction = stamps.dt.strftime("%Y-%m-%dT%H:%M:%S.%f+08:00")
+    extra = (stamps.dt.microsecond + stamps.dt.nanosecond).fillna(0).to_numpy() != 0
+    cells = whole.where(~extra, fraction)
+    return cells.astype(object).where(stamps.notna(), None).tolist()
+
+
+def _time_cells_by_stamp(stamps: pd.Series) -> list[str | None]:
     base = stamps.dt.strftime("%Y-%m-%dT%H:%M:%S").tolist()
     micro = (stamps.dt.microsecond + stamps.dt.nanosecond).fillna(0).tolist()
     out: list[str | None] = []
@@ -723,7 +754,7 @@ def export_columns(frame: pd.DataFrame, questionnaire: Questionnaire) -> Iterato
     for var in questionnaire.variables:
         fmt = _column_formatter(questionnaire, var)
         values = frame[var].tolist()
-        yield var, [fmt(v) for v in values] if fmt is _text_cell else _cached(values, fmt)
+        yield var, _cached(values, fmt)
 
 
 def write_responses(frame: pd.DataFrame, questionnaire: Questionnaire, path: str | Path) -> Path:
@@ -742,21 +773,37 @@ def write_responses(frame: pd.DataFrame, questionnaire: Questionnaire, path: str
         return path
     if path.suffix.lower() != ".csv":
         raise ValueError(f"{path}: write .csv or .xlsx")
-    columns = list(export_columns(frame, questionnaire))
-    headers = [name for name, _ in columns]
-    texts = [["" if c is None else str(c) for c in cells] for _, cells in columns]
+    headers = _export_headers(frame, questionnaire)
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
         writer.writerow(headers)
-        writer.writerows(zip(*texts, strict=True))
+        for rows in _export_row_chunks(frame, questionnaire):
+            writer.writerows(rows)  # None is written as an empty cell, numbers with str()
     return path
+
+
+EXPORT_CHUNK = 20_000
+"""Rows turned into cells at a time when writing a response file: memory stays flat however many rows."""
+
+
+def _export_headers(frame: pd.DataFrame, questionnaire: Questionnaire) -> list[str]:
+    """The header row of a response file (checks that the frame has every column)."""
+    return [name for name, _ in export_columns(frame.iloc[:0], questionnaire)]
+
+
+def _export_row_chunks(frame: pd.DataFrame, questionnaire: Questionnaire) -> Iterator[list[tuple[Any, ...]]]:
+    """The cells of the frame's rows as written, :data:`EXPORT_CHUNK` rows at a time."""
+    for start in range(0, len(frame), EXPORT_CHUNK):
+        part = frame.iloc[start:start + EXPORT_CHUNK]
+        yield list(zip(*(cells for _, cells in export_columns(part, questionnaire)), strict=True))
 
 
 def write_responses_xlsx(frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str, Questionnaire],
                          path: str | Path) -> Path:
     """Write responses of several questionnaires into one workbook, one sheet per questionnaire id.
 
-    Same columns and cells as :func:`write_responses`; streamed with xlsxwriter's constant_memory mode.
+    Same columns and cells as :func:`write_responses`; streamed with xlsxwriter's constant_memory mode,
+    the cells made :data:`EXPORT_CHUNK` rows at a time, so memory stays flat however many rows.
     """
     import xlsxwriter
 
@@ -768,17 +815,20 @@ def write_responses_xlsx(frames: Mapping[str, pd.DataFrame], questionnaires: Map
         for qid, frame in frames.items():
             q = questionnaires[qid]
             sheet = book.add_worksheet(qid[:31])
-            columns = list(export_columns(frame, q))
-            for col, (name, _) in enumerate(columns):
+            for col, name in enumerate(_export_headers(frame, q)):
                 sheet.write_string(0, col, name, header_format)
-            for row, cells in enumerate(zip(*(c for _, c in columns), strict=True), start=1):
-                for col, cell in enumerate(cells):
-                    if cell is None:
-                        continue
-                    if isinstance(cell, str):
-                        sheet.write_string(row, col, cell)
-                    else:
-                        sheet.write_number(row, col, cell)
+            write_string, write_number = sheet.write_string, sheet.write_number
+            row = 0
+            for rows in _export_row_chunks(frame, q):
+                for cells in rows:
+                    row += 1
+                    for col, cell in enumerate(cells):
+                        if cell is None:
+                            continue
+                        if isinstance(cell, str):
+                            write_string(row, col, cell)
+                        else:
+                            write_number(row, col, cell)
     finally:
         book.close()
     return path

@@ -22,7 +22,7 @@ import pandas as pd
 
 from questionnaires import Question, Questionnaire
 
-from .tables import _column, _key, groups
+from .tables import _answer_counts, _column, _key, groups
 
 Z95 = 1.959964
 METHODS = ("top_box", "score")
@@ -133,8 +133,8 @@ def _tally(frame: pd.DataFrame, pairs: list[tuple[str, Question]], method: str,
         if wanted is None:
             has_satisfied = False
         wanted_keys = {_key(c) for c in wanted or ()}
-        for value, count in _column(frame, variable).value_counts(sort=False).items():
-            key, count = _key(value), int(count)
+        for value, count in _answer_counts(frame, variable)[1]:
+            key = _key(value)
             option = options.get(key)
             if option is None:
                 raise ValueError(f"{variable}: {value!r} is not an option code of {question.id}")

@@ -14,6 +14,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 
 from questionnaires import ROLE_LABELS, Question, Questionnaire
@@ -120,20 +121,65 @@ def _column(frame: pd.DataFrame, variable: str) -> pd.Series:
     column = frame[variable]
     column = column[column.notna()]
     if len(column) and column.dtype == object:
-        first_kinds = {type(v) for v in column.head(100)}
-        if first_kinds & {str, list, tuple} or len(first_kinds) > 1:
-            column = column[column.map(_present)]
+        keep = _answered_mask(column.to_numpy())
+        if keep is not None:
+            column = column[keep]
     return column
 
 
-def _option_counts(question: Question, variable: str, values: pd.Series) -> tuple[int, list[TableRow]]:
-    valid = len(values)
-    if question.type == "multiple":
+_SCALARS = frozenset({int, float, bool})
+
+
+def _answered_mask(values: np.ndarray) -> np.ndarray | None:
+    """Which of these non-missing cells hold an answer (None when all do).
+
+    Works on whole columns at once: numbers are always answers, text is checked once per distinct value,
+    lists by their length; any other mix falls back to :func:`_present` cell by cell.
+    """
+    kinds = set(map(type, values))
+    if kinds <= _SCALARS:
+        return None
+    if kinds <= {str}:
+        blank = [v for v in set(values) if not v.strip()]
+        return ~pd.Series(values).isin(blank).to_numpy() if blank else None
+    if kinds <= {list, tuple}:
+        return np.fromiter(map(len, values), dtype=np.int64, count=len(values)) > 0
+    if kinds <= _SCALARS | {str}:
+        blank = [v for v in set(values) if isinstance(v, str) and not v.strip()]
+        return ~pd.Series(values).isin(blank).to_numpy() if blank else None
+    return np.fromiter(map(_present, values), dtype=bool, count=len(values))
+
+
+def _answer_counts(frame: pd.DataFrame, variable: str, multiple: bool = False,
+                   ) -> tuple[int, list[tuple[Any, int]]]:
+    """How many rows answered `variable`, and each answered value with how often it was given.
+
+    One hash pass over the column (distinct values are then checked, not every cell); a `multiple`
+    column's lists are exploded, so each chosen code counts once per row that chose it.
+    """
+    if variable not in frame.columns:
+        raise ValueError(f"the responses have no column {variable!r}")
+    if not multiple:
+        try:
+            counted = frame[variable].value_counts(sort=False, dropna=False)
+        except TypeError:  # unhashable cells (lists where a single answer belongs): the general way below
+            pass
+        else:
+            pairs = [(value, int(count)) for value, count in counted.items() if _present(value)]
+            return sum(count for _, count in pairs), pairs
+    values = _column(frame, variable)
+    answered = len(values)
+    if multiple:
         values = values.explode()
+    return answered, [(value, int(count)) for value, count in values.value_counts(sort=False).items()]
+
+
+def _option_counts(question: Question, variable: str, frame: pd.DataFrame) -> tuple[int, list[TableRow]]:
+    valid, pairs = _answer_counts(frame, variable, question.type == "multiple")
     counts: dict[str, int] = {}
-    for value, count in values.value_counts(sort=False, dropna=True).items():
+    for value, count in pairs:
         key = _key(value)
-        counts[key] = counts.get(key, 0) + int(count)
+        counts[key] = counts.get(key, 0) + count
     known = {_key(o.code) for o in question.options}
     unknown = [k for k in counts if k not in known]
     if unknown:
@@ -174,19 +220,19 @@ def question_table(frame: pd.DataFrame, questionnaire: Questionnaire, variable: 
             raise ValueError(f"{variable!r} is a matrix question; ask for one row such as "
                              f"{question.variables[0]!r} or use question_tables")
         row = next(r for r in question.rows if f"{question.id}.{r.id}" == variable)
-        valid, rows = _option_counts(question, variable, _column(frame, variable))
+        valid, rows = _option_counts(question, variable, frame)
         return QuestionTable(variable, "matrix", f"{question.text}—{row.text}", question.number, valid, rows)
     if variable != question.id:
         raise ValueError(f"{variable!r} is not a question id (other texts come with the table of "
                          f"{question.id!r})")
-    values = _column(frame, variable)
     if question.type in ("single", "multiple", "scale"):
-        valid, rows = _option_counts(question, variable, values)
+        valid, rows = _option_counts(question, variable, frame)
         others = []
         if question.other:
             others = [str(t).strip() for t in _column(frame, f"{question.id}.other").tolist()]
         return QuestionTable(question.id, question.type, question.text, question.number, valid, rows,
                              others=others)
+    values = _column(frame, variable)
     if question.type == "number":
         numbers = pd.to_numeric(values, errors="raise").astype("float64")
         n = len(numbers)
@@ -220,7 +266,7 @@ def groups(frame: pd.DataFrame, by: str) -> list[tuple[str | None, str, pd.DataF
     """
     if by not in ("unit", "role"):
         raise ValueError(f"cannot group by {by!r}; use 'unit' or 'role'")
-    keys = frame[by].map(lambda v: _key(v) if _present(v) else None)
+    keys = _group_keys(frame[by])
     found: dict[Hashable, pd.DataFrame] = dict(iter(frame.groupby(keys.fillna("\0"), sort=False)))
     if by == "role":
         order = list(ROLE_LABELS) + sorted(k for k in found if k not in ROLE_LABELS and k != "\0")
@@ -237,10 +283,23 @@ def groups(frame: pd.DataFrame, by: str) -> list[tuple[str | None, str, pd.DataF
         if by == "role":
             name = ROLE_LABELS.get(code, code) if code else "（无角色）"
         else:
-            names = [n for n in part["unit_name"].tolist() if _present(n)] if "unit_name" in part else []
-            name = str(names[0]) if names else (code or NO_UNIT)
+            first = next((n for n in part["unit_name"].tolist() if _present(n)), None) \
+                if "unit_name" in part else None
+            name = str(first) if first is not None else (code or NO_UNIT)
         out.append((code, name, part))
     return out
+
+
+def _group_keys(column: pd.Series) -> pd.Series:
+    """The group key of each cell (its text, or None when empty), worked out once per distinct value."""
+    def key(v: Any) -> str | None:
+        return _key(v) if _present(v) else None
+
+    try:
+        distinct = {v: key(v) for v in set(column.tolist())}
+    except TypeError:  # unhashable cells: cell by cell
+        return column.map(key)
+    return pd.Series([distinct[v] for v in column.tolist()], index=column.index, dtype=object)
 
 
 def table_by(frame: pd.DataFrame, questionnaire: Questionnaire, variable: str, by: str = "unit",

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import repeat
 
 import pandas as pd
 import sqlalchemy as sa
@@ -47,23 +50,51 @@ def load_form_frame(forms: Iterable[Form], questionnaire: Questionnaire, include
     )
     if not include_invalid:
         query = query.where(Response.status == "valid")
-    rows = db.session.connection().execute(query).all()
-    columns = list(zip(*rows, strict=True)) if rows else [()] * 10
-    docs = json.loads("[" + ",".join(columns[9]) + "]")
-    frame = pd.DataFrame({
+    with _collector_paused():
+        # Millions of small objects are made here and none is garbage: the cyclic collector would only
+        # rescan them again and again (a third of the time at 350,000 responses).
+        rows = db.session.connection().execute(query).all()
+        columns = list(zip(*rows, strict=True)) if rows else [()] * 10
+        del rows
+        docs = json.loads("[" + ",".join(columns[9]) + "]")
+        answers = {v: pd.Series(list(map(dict.get, docs, repeat(v))), dtype=object)
+                   for v in questionnaire.variables}
+        del docs
+    n = len(columns[0])
+    frame = {
         "response_id": pd.Series(columns[0], dtype=object),
-        "questionnaire": pd.Series([questionnaire.id] * len(rows), dtype=object),
+        "questionnaire": pd.Series([questionnaire.id] * n, dtype=object),
         "role": pd.Series(columns[1], dtype=object),
         "unit": pd.Series(columns[2], dtype=object),
         "unit_name": pd.Series(columns[3], dtype=object),
-        "submitted_at": pd.to_datetime(pd.Series(columns[4], dtype=object), utc=True, format="mixed"),
+        "submitted_at": _utc_times(columns[4]),
         "duration_s": pd.Series(columns[5], dtype=float),
         "channel": pd.Series(columns[6], dtype=object),
         "status": pd.Series([s if s == "valid" else f"invalid:{r or ''}" for s, r in zip(columns[7], columns[8],
                                                                                        strict=True)], dtype=object),
-    })
-    answers = {v: pd.Series([d.get(v) for d in docs], dtype=object) for v in questionnaire.variables}
-    return pd.concat([frame, pd.DataFrame(answers)], axis=1)
+    }
+    return pd.DataFrame({**frame, **answers})
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (if it runs) while building, restoring it afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _utc_times(values: Sequence[object]) -> pd.Series:
+    """Stored times as tz-aware UTC timestamps (SQLite gives ISO 8601 text, PostgreSQL datetimes)."""
+    series = pd.Series(values, dtype=object)
+    try:
+        return pd.to_datetime(series, utc=True, format="ISO8601")
+    except (ValueError, TypeError):
+        return pd.to_datetime(series, utc=True, format="mixed")
 
 
 def load_survey_frames(slug: str, include_invalid: bool = False,
