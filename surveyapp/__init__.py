@@ -43,6 +43,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     register_error_handlers(app)
     _register_blueprints(app)
+    from . import bench_noop
+
+    bench_noop.register(app)                    # POST /_bench/noop, only with SURVEYAPP_BENCH_NOOP=1
     from .cli import register_commands
 
     register_commands(app)
