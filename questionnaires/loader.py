@@ -9,8 +9,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import QuestionnaireError
 from .model import (
     CHOICE_TYPES,
@@ -26,6 +24,7 @@ from .model import (
     Scale,
     _text,
 )
+from .yamlfile import Problems, parse_yaml, read_text
 
 FORM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 QUESTION_ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -39,40 +38,7 @@ TYPE_KEYS = {
     "number": {"min", "max", "integer"},
     "text": {"max_length"},
 }
-MAX_FILE_BYTES = 1_000_000
 YES_NO_HINT = " (quote words such as yes/no/on/off: YAML reads them as true/false)"
-
-
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """Safe loader that rejects a key written twice in one mapping (plain PyYAML keeps the last silently)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
-        seen: dict[Any, yaml.Node] = {}
-        for key_node, _ in node.value:
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                continue
-            key = self.construct_object(key_node, deep=True)
-            try:
-                first = seen.get(key)
-            except TypeError:  # an unhashable key: let PyYAML report it
-                continue
-            if first is not None:
-                raise yaml.constructor.ConstructorError(
-                    "while reading a mapping", node.start_mark,
-                    f"duplicate key {key!r} (first written on line {first.start_mark.line + 1})",
-                    key_node.start_mark)
-            seen[key] = key_node
-        return super().construct_mapping(node, deep=deep)
-
-
-class _Collector:
-    """Gathers (path, problem) pairs so one run reports every error of a file."""
-
-    def __init__(self) -> None:
-        self.problems: list[tuple[str, str]] = []
-
-    def add(self, path: str, problem: str) -> None:
-        self.problems.append((path, problem))
 
 
 def load_questionnaire(path: str | Path) -> Questionnaire:
@@ -80,34 +46,14 @@ def load_questionnaire(path: str | Path) -> Questionnaire:
 
     Raises QuestionnaireError naming the file, the place and the problem of every error.
     """
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise QuestionnaireError(str(path), [("", f"cannot read file: {exc.strerror}")]) from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise QuestionnaireError(str(path), [("", f"file is larger than {MAX_FILE_BYTES} bytes")])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        problem = (f"not UTF-8 text: byte 0x{data[exc.start]:02x} at line {line}, column {column} "
-                   "(save the file as UTF-8)")
-        raise QuestionnaireError(str(path), [("", problem)]) from exc
+    text = read_text(path, QuestionnaireError)
     return parse_questionnaire(text, str(path))
 
 
 def parse_questionnaire(text: str, source: str = "<string>") -> Questionnaire:
     """Validate questionnaire YAML `text`; `source` names it in error messages."""
-    try:
-        raw = yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise QuestionnaireError(source, [(where, f"invalid YAML: {problem}")]) from exc
-    errors = _Collector()
+    raw = parse_yaml(text, source, QuestionnaireError)
+    errors = Problems()
     questionnaire = _build(raw, source, errors)
     if errors.problems:
         raise QuestionnaireError(source, errors.problems)
@@ -169,7 +115,7 @@ def iter_questionnaire_files(paths: list[str | Path]) -> list[Path]:
 
 # -- validation -------------------------------------------------------------------------------------------
 
-def _build(raw: Any, source: str, errors: _Collector) -> Questionnaire | None:
+def _build(raw: Any, source: str, errors: Problems) -> Questionnaire | None:
     if raw is None:
         errors.add("", "the file is empty; it must be a mapping with format, id, title, role and questions")
         return None
@@ -177,7 +123,7 @@ def _build(raw: Any, source: str, errors: _Collector) -> Questionnaire | None:
         errors.add("", "the file must be a mapping with format, id, title, role and questions, "
                        f"got {type(raw).__name__}")
         return None
-    _unknown(raw, TOP_KEYS, "", errors)
+    errors.unknown_keys(raw, TOP_KEYS, "")
     for key in ("format", "id", "title", "role", "questions"):
         if key not in raw:
             errors.add(key, "is required")
@@ -204,14 +150,7 @@ def _build(raw: Any, source: str, errors: _Collector) -> Questionnaire | None:
     )
 
 
-def _unknown(mapping: dict, allowed: set[str], path: str, errors: _Collector) -> None:
-    for key in mapping:
-        if key not in allowed:
-            where = f"{path}.{key}" if path else str(key)
-            errors.add(where, f"unknown key (allowed: {', '.join(sorted(allowed))})")
-
-
-def _string(mapping: dict, key: str, path: str, errors: _Collector, required: bool = False) -> str | None:
+def _string(mapping: dict, key: str, path: str, errors: Problems, required: bool = False) -> str | None:
     where = f"{path}.{key}" if path else key
     if key not in mapping:
         if required:
@@ -235,7 +174,7 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def _options(raw: Any, path: str, errors: _Collector) -> list[Option]:
+def _options(raw: Any, path: str, errors: Problems) -> list[Option]:
     if not isinstance(raw, list) or not raw:
         errors.add(path, "must be a non-empty list of options")
         return []
@@ -250,7 +189,7 @@ def _options(raw: Any, path: str, errors: _Collector) -> list[Option]:
             options.append(Option(code=item.strip(), label=item.strip()))
             indexes.append(i)
         elif isinstance(item, dict):
-            _unknown(item, {"code", "label", "score", "na"}, where, errors)
+            errors.unknown_keys(item, {"code", "label", "score", "na"}, where)
             code = item.get("code")
             if "code" not in item:
                 errors.add(f"{where}.code", "is required")
@@ -285,7 +224,7 @@ def _options(raw: Any, path: str, errors: _Collector) -> list[Option]:
     return options
 
 
-def _scales(raw: Any, errors: _Collector) -> dict[str, Scale]:
+def _scales(raw: Any, errors: Problems) -> dict[str, Scale]:
     if not isinstance(raw, dict):
         errors.add("scales", "must be a mapping of scale names to scales")
         return {}
@@ -298,7 +237,7 @@ def _scales(raw: Any, errors: _Collector) -> dict[str, Scale]:
         if not isinstance(body, dict):
             errors.add(where, "must be a mapping with options")
             continue
-        _unknown(body, {"options", "satisfied"}, where, errors)
+        errors.unknown_keys(body, {"options", "satisfied"}, where)
         options = _options(body.get("options"), f"{where}.options", errors)
         satisfied = None
         if "satisfied" in body:
@@ -319,7 +258,7 @@ def _scales(raw: Any, errors: _Collector) -> dict[str, Scale]:
     return scales
 
 
-def _questions(raw: Any, scales: dict[str, Scale], errors: _Collector) -> list[Question]:
+def _questions(raw: Any, scales: dict[str, Scale], errors: Problems) -> list[Question]:
     if not isinstance(raw, list) or not raw:
         errors.add("questions", "must be a non-empty list")
         return []
@@ -346,7 +285,7 @@ def _questions(raw: Any, scales: dict[str, Scale], errors: _Collector) -> list[Q
 
 
 def _question(item: dict, index: int, where: str, scales: dict[str, Scale], earlier: dict[str, Question],
-              positions: dict[str, int], errors: _Collector) -> Question | None:
+              positions: dict[str, int], errors: Problems) -> Question | None:
     before = len(errors.problems)
     qid = item.get("id")
     if "id" not in item:
@@ -360,7 +299,7 @@ def _question(item: dict, index: int, where: str, scales: dict[str, Scale], earl
     if qtype not in QUESTION_TYPES:
         errors.add(f"{where}.type", f"{qtype!r} is not one of {', '.join(QUESTION_TYPES)}")
         return None
-    _unknown(item, COMMON_KEYS | TYPE_KEYS[qtype], where, errors)
+    errors.unknown_keys(item, COMMON_KEYS | TYPE_KEYS[qtype], where)
     text = _string(item, "text", where, errors, required=True)
     required = item.get("required", True)
     if not isinstance(required, bool):
@@ -421,7 +360,7 @@ def _question(item: dict, index: int, where: str, scales: dict[str, Scale], earl
     )
 
 
-def _rows(raw: Any, path: str, errors: _Collector) -> list[Row]:
+def _rows(raw: Any, path: str, errors: Problems) -> list[Row]:
     if not isinstance(raw, list) or not raw:
         errors.add(path, "must be a non-empty list of rows with id and text")
         return []
@@ -431,7 +370,7 @@ def _rows(raw: Any, path: str, errors: _Collector) -> list[Row]:
         if not isinstance(row, dict):
             errors.add(where, "must be a mapping with id and text")
             continue
-        _unknown(row, {"id", "text"}, where, errors)
+        errors.unknown_keys(row, {"id", "text"}, where)
         rid = row.get("id")
         if "id" not in row:
             errors.add(f"{where}.id", "is required")
@@ -449,7 +388,7 @@ def _rows(raw: Any, path: str, errors: _Collector) -> list[Row]:
 
 
 def _show_if(raw: Any, path: str, index: int, earlier: dict[str, Question], positions: dict[str, int],
-             errors: _Collector) -> dict[str, tuple]:
+             errors: Problems) -> dict[str, tuple]:
     if not isinstance(raw, dict) or not raw:
         errors.add(path, "must map earlier question ids to lists of option codes")
         return {}

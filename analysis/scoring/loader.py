@@ -13,9 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from questionnaires.model import ROLES
+from questionnaires.yamlfile import Problems, parse_yaml, read_text
 
 from .model import (
     RULE_TYPES,
@@ -38,7 +37,6 @@ from .model import (
 )
 from .rules import round_score
 
-MAX_FILE_BYTES = 1_000_000
 TOP_KEYS = {"format", "title", "grades", "indicators"}
 GROUP_KEYS = {"name", "children"}
 LEAF_KEYS = {"name", "weight", "target", "value", "rule", "override"}
@@ -71,14 +69,6 @@ VARIABLE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)?$")
 LEVEL_NAMES = {1: "level-1", 2: "level-2"}
 
 
-class _Collector:
-    def __init__(self) -> None:
-        self.problems: list[tuple[str, str]] = []
-
-    def add(self, path: str, problem: str) -> None:
-        self.problems.append((path, problem))
-
-
 def load_indicators(path: str | Path) -> IndicatorSystem:
     """Read and validate one indicator-system file.
 
@@ -87,17 +77,7 @@ def load_indicators(path: str | Path) -> IndicatorSystem:
     ScoringError
         Naming the file, the place inside it and the problem, for every problem found.
     """
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ScoringError(str(path), [("", f"cannot read file: {exc.strerror}")]) from exc
-    if len(data) > MAX_FILE_BYTES:
-        raise ScoringError(str(path), [("", f"file is larger than {MAX_FILE_BYTES} bytes")])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ScoringError(str(path), [("", f"not UTF-8 text (byte {exc.start})")]) from exc
+    text = read_text(path, ScoringError)
     return parse_indicators(text, str(path))
 
 
@@ -106,14 +86,8 @@ def parse_indicators(text: str, source: str = "<string>") -> IndicatorSystem:
 
     >>> system = parse_indicators(open("questionnaires/indicators/lamps.yaml").read())  # doctest: +SKIP
     """
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScoringError(source, [(where, f"invalid YAML: {problem}")]) from exc
-    errors = _Collector()
+    raw = parse_yaml(text, source, ScoringError)
+    errors = Problems()
     system = _build(raw, source, errors)
     if errors.problems or system is None:
         raise ScoringError(source, errors.problems or [("", "the file holds no indicator system")])
@@ -122,11 +96,11 @@ def parse_indicators(text: str, source: str = "<string>") -> IndicatorSystem:
 
 # -- validation -------------------------------------------------------------------------------------------
 
-def _build(raw: Any, source: str, errors: _Collector) -> IndicatorSystem | None:
+def _build(raw: Any, source: str, errors: Problems) -> IndicatorSystem | None:
     if not isinstance(raw, dict):
         errors.add("", "the file must be a mapping with format, title, grades and indicators")
         return None
-    _unknown(raw, TOP_KEYS, "", errors)
+    errors.unknown_keys(raw, TOP_KEYS, "")
     for key in sorted(TOP_KEYS):
         if key not in raw:
             errors.add(key, "is required")
@@ -142,13 +116,6 @@ def _build(raw: Any, source: str, errors: _Collector) -> IndicatorSystem | None:
     return IndicatorSystem(title=title.strip(), grades=tuple(grades), indicators=tuple(groups), source=source)
 
 
-def _unknown(mapping: dict, allowed: set[str], path: str, errors: _Collector) -> None:
-    for key in mapping:
-        if key not in allowed:
-            where = f"{path}.{key}" if path else str(key)
-            errors.add(where, f"unknown key (allowed: {', '.join(sorted(allowed))})")
-
-
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool) and value == value \
         and value not in (float("inf"), float("-inf"))
@@ -159,7 +126,7 @@ def _decimal(value: Any) -> Decimal:
     return Decimal(str(value))
 
 
-def _number(mapping: dict, key: str, path: str, errors: _Collector, *, required: bool = False,
+def _number(mapping: dict, key: str, path: str, errors: Problems, *, required: bool = False,
             positive: bool = False, non_negative: bool = False) -> Decimal | None:
     where = f"{path}.{key}"
     if key not in mapping:
@@ -180,7 +147,7 @@ def _number(mapping: dict, key: str, path: str, errors: _Collector, *, required:
     return number
 
 
-def _bool(mapping: dict, key: str, path: str, errors: _Collector) -> bool | None:
+def _bool(mapping: dict, key: str, path: str, errors: Problems) -> bool | None:
     where = f"{path}.{key}"
     if key not in mapping:
         errors.add(where, "is required")
@@ -192,7 +159,7 @@ def _bool(mapping: dict, key: str, path: str, errors: _Collector) -> bool | None
     return value
 
 
-def _name(mapping: dict, path: str, errors: _Collector) -> str | None:
+def _name(mapping: dict, path: str, errors: Problems) -> str | None:
     if "name" not in mapping:
         errors.add(f"{path}.name", "is required")
         return None
@@ -205,7 +172,7 @@ def _name(mapping: dict, path: str, errors: _Collector) -> str | None:
     return name.strip()
 
 
-def _grades(raw: Any, errors: _Collector) -> list[GradeBand]:
+def _grades(raw: Any, errors: Problems) -> list[GradeBand]:
     if not isinstance(raw, list) or not raw:
         errors.add("grades", "must be a non-empty list of {grade, min}, highest first")
         return []
@@ -215,7 +182,7 @@ def _grades(raw: Any, errors: _Collector) -> list[GradeBand]:
         if not isinstance(item, dict):
             errors.add(where, "must be a mapping with grade and min")
             continue
-        _unknown(item, {"grade", "min"}, where, errors)
+        errors.unknown_keys(item, {"grade", "min"}, where)
         grade = item.get("grade")
         if "grade" not in item:
             errors.add(f"{where}.grade", "is required")
@@ -235,14 +202,14 @@ def _grades(raw: Any, errors: _Collector) -> list[GradeBand]:
     return bands
 
 
-def _groups(raw: Any, errors: _Collector) -> list[Group]:
+def _groups(raw: Any, errors: Problems) -> list[Group]:
     if not isinstance(raw, list) or not raw:
         errors.add("indicators", "must be a non-empty list of level-1 indicators")
         return []
     return _children(raw, "indicators", 1, (), errors)
 
 
-def _children(raw: list, path: str, level: int, parents: tuple[str, ...], errors: _Collector,
+def _children(raw: list, path: str, level: int, parents: tuple[str, ...], errors: Problems,
               ) -> list[Any]:
     nodes: list[Any] = []
     seen: set[str] = set()
@@ -267,13 +234,13 @@ def _children(raw: list, path: str, level: int, parents: tuple[str, ...], errors
 
 
 def _group(item: dict, where: str, level: int, parents: tuple[str, ...], name: str | None,
-           errors: _Collector) -> Group | None:
+           errors: Problems) -> Group | None:
     leaf_keys = sorted(set(item) & (LEAF_KEYS - GROUP_KEYS))
     if "children" not in item and leaf_keys:
         errors.add(where, f"a {LEVEL_NAMES[level]} indicator needs children (scored leaves are level 3; "
                           f"found {', '.join(leaf_keys)})")
         return None
-    _unknown(item, GROUP_KEYS, where, errors)
+    errors.unknown_keys(item, GROUP_KEYS, where)
     children = item.get("children")
     if not isinstance(children, list) or not children:
         errors.add(f"{where}.children", f"must be a non-empty list of level-{level + 1} indicators")
@@ -284,12 +251,12 @@ def _group(item: dict, where: str, level: int, parents: tuple[str, ...], name: s
     return Group(name=name, place=where, children=tuple(nodes))
 
 
-def _leaf(item: dict, where: str, parents: tuple[str, ...], name: str | None, errors: _Collector,
+def _leaf(item: dict, where: str, parents: tuple[str, ...], name: str | None, errors: Problems,
           ) -> Leaf | None:
     if "children" in item:
         errors.add(f"{where}.children",
                    "the indicator tree has three levels: a level-3 indicator has no children")
-    _unknown(item, LEAF_KEYS | {"children"}, where, errors)
+    errors.unknown_keys(item, LEAF_KEYS | {"children"}, where)
     before = len(errors.problems)
     weight = _number(item, "weight", where, errors, required=True, positive=True)
     target = _target(item, where, errors)
@@ -306,7 +273,7 @@ def _leaf(item: dict, where: str, parents: tuple[str, ...], name: str | None, er
                 value=value, override=override)
 
 
-def _target(item: dict, where: str, errors: _Collector) -> str | None:
+def _target(item: dict, where: str, errors: Problems) -> str | None:
     if "target" not in item or item["target"] is None:
         return None
     target = item["target"]
@@ -323,7 +290,7 @@ def _target(item: dict, where: str, errors: _Collector) -> str | None:
     return target.strip() or None
 
 
-def _rule(raw: Any, where: str, weight: Decimal | None, errors: _Collector) -> Rule | None:
+def _rule(raw: Any, where: str, weight: Decimal | None, errors: Problems) -> Rule | None:
     if not isinstance(raw, dict):
         errors.add(where, "must be a mapping with a type")
         return None
@@ -335,7 +302,7 @@ def _rule(raw: Any, where: str, weight: Decimal | None, errors: _Collector) -> R
         errors.add(f"{where}.type", f"unknown rule {kind!r} (one of {', '.join(RULE_TYPES)})")
         return None
     before = len(errors.problems)
-    _unknown(raw, RULE_KEYS[kind] | {"type"}, where, errors)
+    errors.unknown_keys(raw, RULE_KEYS[kind] | {"type"}, where)
     for key in REQUIRED_RULE_KEYS[kind]:
         if key not in raw:
             errors.add(f"{where}.{key}", f"is required by the {kind} rule")
@@ -375,7 +342,7 @@ def _rule(raw: Any, where: str, weight: Decimal | None, errors: _Collector) -> R
     return Rule(type=kind, **params)
 
 
-def _checklist(raw: Any, where: str, errors: _Collector) -> tuple[ChecklistItem, ...]:
+def _checklist(raw: Any, where: str, errors: Problems) -> tuple[ChecklistItem, ...]:
     if not isinstance(raw, list) or not raw:
         errors.add(where, "must be a non-empty list of {name, share, met}")
         return ()
@@ -386,7 +353,7 @@ def _checklist(raw: Any, where: str, errors: _Collector) -> tuple[ChecklistItem,
         if not isinstance(item, dict):
             errors.add(place, "must be a mapping with name, share and met")
             continue
-        _unknown(item, {"name", "share", "met"}, place, errors)
+        errors.unknown_keys(item, {"name", "share", "met"}, place)
         name = _name(item, place, errors)
         share = _number(item, "share", place, errors, required=True, positive=True)
         if share is not None and share > 1:
@@ -402,11 +369,11 @@ def _checklist(raw: Any, where: str, errors: _Collector) -> tuple[ChecklistItem,
     return tuple(items)
 
 
-def _override(raw: Any, where: str, weight: Decimal | None, errors: _Collector) -> Override | None:
+def _override(raw: Any, where: str, weight: Decimal | None, errors: Problems) -> Override | None:
     if not isinstance(raw, dict):
         errors.add(where, "must be a mapping with score and reason")
         return None
-    _unknown(raw, {"score", "reason"}, where, errors)
+    errors.unknown_keys(raw, {"score", "reason"}, where)
     score = _number(raw, "score", where, errors, required=True, non_negative=True)
     if score is not None and weight is not None and score > weight:
         errors.add(f"{where}.score", f"{score} is more than the weight {weight}")
@@ -422,7 +389,7 @@ def _override(raw: Any, where: str, weight: Decimal | None, errors: _Collector) 
     return Override(score=round_score(score), reason=reason.strip())
 
 
-def _value(raw: Any, where: str, errors: _Collector) -> ValueSource | None:
+def _value(raw: Any, where: str, errors: Problems) -> ValueSource | None:
     if _is_number(raw):
         return Literal(_decimal(raw))
     if not isinstance(raw, dict) or len(raw) != 1:
@@ -447,7 +414,7 @@ def _value(raw: Any, where: str, errors: _Collector) -> ValueSource | None:
         return None
     allowed, required = SOURCE_KEYS[kind]
     before = len(errors.problems)
-    _unknown(body, allowed, where, errors)
+    errors.unknown_keys(body, allowed, where)
     for key in required:
         if key not in body:
             errors.add(f"{where}.{key}", f"is required by {kind}")
@@ -487,7 +454,7 @@ def _value(raw: Any, where: str, errors: _Collector) -> ValueSource | None:
     return TextShareSource(question=question, category=category.strip(), form=form, filter=filt)
 
 
-def _variable(body: dict, key: str, where: str, errors: _Collector) -> str | None:
+def _variable(body: dict, key: str, where: str, errors: Problems) -> str | None:
     value = body.get(key)
     if key in body and not (isinstance(value, str) and VARIABLE.match(value)):
         errors.add(f"{where}.{key}", f"must be a question id such as q3 or q4.r1, got {value!r}")
@@ -495,11 +462,11 @@ def _variable(body: dict, key: str, where: str, errors: _Collector) -> str | Non
     return value
 
 
-def _filter(raw: Any, where: str, errors: _Collector) -> Filter | None:
+def _filter(raw: Any, where: str, errors: Problems) -> Filter | None:
     if not isinstance(raw, dict) or not raw:
         errors.add(where, "must be a mapping with unit and/or role lists")
         return None
-    _unknown(raw, {"unit", "role"}, where, errors)
+    errors.unknown_keys(raw, {"unit", "role"}, where)
     found: dict[str, tuple[str, ...] | None] = {}
     for key in ("unit", "role"):
         if key not in raw:

@@ -226,6 +226,12 @@ def test_invalid_yaml_and_unreadable_files(tmp_path):
         load_indicators(tmp_path / "missing.yaml")
     with pytest.raises(ScoringError, match="must be a mapping"):
         parse_indicators("- 1\n- 2\n", "list.yaml")
+    with pytest.raises(ScoringError, match=r"twice.yaml: line 3, column 1: invalid YAML: duplicate key 'title'"):
+        parse_indicators("format: 1\ntitle: 甲\ntitle: 乙\n", "twice.yaml")
+    gbk = tmp_path / "gbk.yaml"
+    gbk.write_bytes("format: 1\ntitle: 评价\n".encode("gbk"))
+    with pytest.raises(ScoringError, match="not UTF-8 text: byte 0xc6 at line 2, column 8"):
+        load_indicators(gbk)
 
 
 def test_filter_and_form_are_read():
