@@ -34,7 +34,7 @@ def test_pure_packages_import_no_web_or_database_code(package):
 def test_analysis_runs_in_a_process_without_flask():
     code = ("import sys, analysis.tables, analysis.satisfaction, analysis.text, analysis.scoring, "
             "analysis.responses, analysis.report, questionnaires; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in %r))" % (FORBIDDEN,))
+            f"print(sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r}))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert result.stdout.strip() == "[]"
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
-import pandas as pd
 import pytest
 
-from analysis.frames import META_COLUMNS, TIMEZONE
 from questionnaires import parse_questionnaire
+from tests.frames import make_frame
 
 SAMPLE_YAML = textwrap.dedent("""
     format: 1
@@ -81,35 +80,6 @@ SAMPLE_YAML = textwrap.dedent("""
 @pytest.fixture
 def sample_q():
     return parse_questionnaire(SAMPLE_YAML, "sample.yaml")
-
-
-def make_frame(questionnaire, answers: list[dict], **meta_columns) -> pd.DataFrame:
-    """A responses frame from canonical answer dicts; meta columns default to valid parent rows."""
-    n = len(answers)
-    base = {
-        "response_id": [f"r{i + 1}" for i in range(n)],
-        "questionnaire": [questionnaire.id] * n,
-        "role": ["parent"] * n,
-        "unit": ["s1"] * n,
-        "unit_name": ["第一小学"] * n,
-        "submitted_at": [pd.Timestamp("2025-10-09 14:00:00", tz=TIMEZONE) + pd.Timedelta(minutes=i)
-                         for i in range(n)],
-        "duration_s": [120.0] * n,
-        "channel": ["微信"] * n,
-        "status": ["valid"] * n,
-    }
-    base.update(meta_columns)
-    columns = {}
-    for name in META_COLUMNS:
-        if name == "submitted_at":
-            columns[name] = pd.Series(pd.DatetimeIndex(base[name], tz=TIMEZONE).as_unit("ns"))
-        elif name == "duration_s":
-            columns[name] = pd.Series(base[name], dtype="float64")
-        else:
-            columns[name] = pd.Series(base[name], dtype=object)
-    for var in questionnaire.variables:
-        columns[var] = pd.Series([a.get(var) for a in answers], dtype=object)
-    return pd.DataFrame(columns)
 
 
 @pytest.fixture

@@ -11,9 +11,10 @@ import textwrap
 import pandas as pd
 import pytest
 
-from analysis.frames import META_COLUMNS, TIMEZONE
+from analysis.frames import TIMEZONE
 from analysis.scoring import parse_indicators, score_system
 from questionnaires import parse_questionnaire
+from tests.frames import make_frame
 
 REPORT_YAML = textwrap.dedent("""
     format: 1
@@ -122,39 +123,21 @@ def rep_q():
     return parse_questionnaire(REPORT_YAML, "rep.yaml")
 
 
-def make_frame(questionnaire) -> pd.DataFrame:
+def make_rep_frame(questionnaire) -> pd.DataFrame:
     """The eight responses as a responses frame (canonical answers: option codes)."""
     q1 = {o.label: o.code for o in questionnaire.question("q1").options}
     q2 = {o.label: o.code for o in questionnaire.question("q2").options}
-    n = len(ROWS)
-    columns = {
-        "response_id": pd.Series([f"r{i + 1}" for i in range(n)], dtype=object),
-        "questionnaire": pd.Series([questionnaire.id] * n, dtype=object),
-        "role": pd.Series([questionnaire.role] * n, dtype=object),
-        "unit": pd.Series([r[0] for r in ROWS], dtype=object),
-        "unit_name": pd.Series([UNIT_NAMES[r[0]] for r in ROWS], dtype=object),
-        "submitted_at": pd.Series(pd.DatetimeIndex(
-            [pd.Timestamp("2025-10-09 14:00", tz=TIMEZONE) + pd.Timedelta(days=i) for i in range(n)]
-        ).as_unit("ns")),
-        "duration_s": pd.Series([120.0] * n, dtype="float64"),
-        "channel": pd.Series(["微信"] * n, dtype=object),
-        "status": pd.Series([r[1] for r in ROWS], dtype=object),
-        "q1": pd.Series([q1[r[2]] for r in ROWS], dtype=object),
-        "q2": pd.Series([None if r[3] is None else [q2[x] for x in r[3]] for r in ROWS], dtype=object),
-        "q3": pd.Series([r[4] for r in ROWS], dtype=object),
-        "q4.r1": pd.Series([r[5] for r in ROWS], dtype=object),
-        "q4.r2": pd.Series([r[6] for r in ROWS], dtype=object),
-        "q5": pd.Series([r[7] for r in ROWS], dtype=object),
-        "q6": pd.Series([r[8] for r in ROWS], dtype=object),
-    }
-    frame = pd.DataFrame(columns)
-    assert list(frame.columns) == [*META_COLUMNS, *questionnaire.variables]
-    return frame
+    rows = [{"unit": r[0], "unit_name": UNIT_NAMES[r[0]], "status": r[1], "q1": q1[r[2]],
+             "q2": None if r[3] is None else [q2[x] for x in r[3]], "q3": r[4], "q4.r1": r[5], "q4.r2": r[6],
+             "q5": r[7], "q6": r[8]} for r in ROWS]
+    return make_frame(questionnaire, rows,
+                      submitted_at=[pd.Timestamp("2025-10-09 14:00", tz=TIMEZONE) + pd.Timedelta(days=i)
+                                    for i in range(len(rows))])
 
 
 @pytest.fixture
 def rep_frame(rep_q):
-    return make_frame(rep_q)
+    return make_rep_frame(rep_q)
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from analysis.report.styles import percent
 from analysis.scoring import parse_indicators, score_system
 from questionnaires import parse_questionnaire
 
-from .conftest import INDICATORS_YAML, REPORT_YAML, make_frame
+from .conftest import INDICATORS_YAML, REPORT_YAML, make_rep_frame
 
 EMU_PER_CM = 360000
 
@@ -54,7 +54,7 @@ def _table_after(document, caption_start):
 def full_report(tmp_path_factory):
     """One report with every section, shared by the tests that only read it."""
     questionnaire = parse_questionnaire(REPORT_YAML, "rep.yaml")
-    frame = make_frame(questionnaire)
+    frame = make_rep_frame(questionnaire)
     score = score_system(parse_indicators(INDICATORS_YAML, "test.yaml"), {"rep": frame}, {"rep": questionnaire})
     path = tmp_path_factory.mktemp("report") / "report.docx"
     info = build_report({"rep": frame}, {"rep": questionnaire}, path, score=score)
@@ -307,7 +307,7 @@ def test_two_questionnaires_are_ordered_by_role_and_summed(tmp_path, rep_q, rep_
         .replace("测试项目家长满意度调查问卷", "测试项目教师满意度调查问卷")
     teacher_q = parse_questionnaire(teacher_yaml, "rep-t.yaml")
     path = tmp_path / "two.docx"
-    build_report({"rep": rep_frame, "rep-t": make_frame(teacher_q)}, {"rep": rep_q, "rep-t": teacher_q}, path,
+    build_report({"rep": rep_frame, "rep-t": make_rep_frame(teacher_q)}, {"rep": rep_q, "rep-t": teacher_q}, path,
                  sections="summary,questions", charts=False)
     document = _open(path)
     summary = _cells(_table_after(document, "表1 "))

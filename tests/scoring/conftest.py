@@ -8,9 +8,7 @@ import pandas as pd
 import pytest
 
 from questionnaires import parse_questionnaire
-
-META = ("response_id", "questionnaire", "role", "unit", "unit_name", "submitted_at", "duration_s", "channel",
-        "status")
+from tests.frames import make_frame
 
 DEMO_YAML = textwrap.dedent("""
     format: 1
@@ -62,21 +60,7 @@ def other_q():
 
 def build_frame(questionnaire, rows: list[dict]) -> pd.DataFrame:
     """One row per dict: answers by variable, plus optional meta keys (role, unit, status)."""
-    records = []
-    for i, row in enumerate(rows):
-        record = {
-            "response_id": f"r{i + 1}", "questionnaire": questionnaire.id, "role": row.get("role", "student"),
-            "unit": row.get("unit", "S1"), "unit_name": "第一小学",
-            "submitted_at": pd.Timestamp("2025-10-09T14:03:11+08:00") + pd.Timedelta(minutes=i),
-            "duration_s": 120.0, "channel": "微信", "status": row.get("status", "valid"),
-        }
-        for var in questionnaire.variables:
-            record[var] = row.get(var)
-        records.append(record)
-    frame = pd.DataFrame.from_records(records, columns=[*META, *questionnaire.variables])
-    for var in questionnaire.variables:
-        frame[var] = pd.Series([r[var] for r in records], dtype=object)
-    return frame
+    return make_frame(questionnaire, rows, unit="S1")
 
 
 @pytest.fixture
