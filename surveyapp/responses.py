@@ -17,9 +17,6 @@ from .extensions import db
 from .models import Form, Response, Survey, Unit
 from .surveys.services import SurveyError, get_survey, version_questionnaire
 
-META_COLUMNS = ("response_id", "questionnaire", "role", "unit", "unit_name", "submitted_at", "duration_s",
-                "channel", "status")
-
 
 def survey_questionnaires(survey: Survey) -> dict[str, Questionnaire]:
     """The survey's questionnaires by id (one version per id within a survey)."""
