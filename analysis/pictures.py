@@ -136,7 +136,7 @@ def _percent_axis(ax: Any, limit: float, percent: bool = True) -> None:
     ax.set_axisbelow(True)
 
 
-def bar_chart_png(table: Any, path: str | Path, *, width_cm: float = WIDTH_CM) -> Path:
+def bar_chart_png(table: Any, path: str | Path, *, width_cm: float = WIDTH_CM, titled: bool = True) -> Path:
     """Draw one question's table as horizontal bars: option labels left, 小计（比例） at each bar's end.
 
     Parameters
@@ -149,6 +149,8 @@ def bar_chart_png(table: Any, path: str | Path, *, width_cm: float = WIDTH_CM) -
     path : path of the PNG file to write
     width_cm : float
         Width in centimetres (default 16, a Word page); the height follows the number of rows.
+    titled : bool
+        Draw the heading; a report that numbers its figures with a caption below leaves it out.
 
     Returns
     -------
@@ -160,6 +162,7 @@ def bar_chart_png(table: Any, path: str | Path, *, width_cm: float = WIDTH_CM) -
         raise NothingToDraw(text or "table", [("", "nothing to draw: the table has no rows")])
     kind = str(_field(table, "type", "") or "")
     title = _field(table, "title") or (f"{text}（{TYPE_LABELS.get(kind, kind)}）" if kind else text)
+    title = title if titled else ""
     labels = [_wrap(_field(r, "label", ""), 12) for r in rows]
     ratios = [_field(r, "ratio") for r in rows]
     counts = [_field(r, "count") for r in rows]
@@ -177,7 +180,8 @@ def bar_chart_png(table: Any, path: str | Path, *, width_cm: float = WIDTH_CM) -
     for y, value, ratio, count in zip(positions, values, ratios, counts, strict=True):
         note = "—" if _missing(ratio) else f"{count}（{float(ratio) * 100:.2f}%）"
         ax.text(value + 1.5, y, note, va="center", ha="left", fontproperties=font, bbox=_NOTE_BOX)
-    ax.set_title(_wrap(title, 30), loc="left", fontproperties=cjk_font(10.5))
+    if title:
+        ax.set_title(_wrap(title, 30), loc="left", fontproperties=cjk_font(10.5))
     valid = _field(table, "valid")
     if not _missing(valid):
         ax.set_xlabel(f"本题有效填写人次：{valid}", fontproperties=cjk_font(8.5), loc="left")

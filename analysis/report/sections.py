@@ -271,7 +271,7 @@ def _satisfaction_chart(ctx, groups_: list[SatisfactionGroup], caption: str, cha
         items = [{"name": g.name, "rate": None if g.rate is None else g.rate / 100, "n": g.n,
                   "ci95": None if g.ci95 is None else (max(0.0, g.ci95[0] / 100), min(1.0, g.ci95[1] / 100))}
                  for g in groups_]
-    ctx.figure(lambda path: satisfaction_chart_png(items, path, title=caption), caption, 14.0)
+    ctx.figure(lambda path: satisfaction_chart_png(items, path, title=""), caption, 14.0)
 
 
 def _satisfaction_note(ctx, pooled: list[tuple[Questionnaire, list[str], str]]) -> None:
@@ -354,7 +354,8 @@ def _question(ctx, frame: pd.DataFrame, questionnaire: Questionnaire, question: 
         if charts and table.type in ("single", "multiple", "scale") and table.valid:
             from ..pictures import bar_chart_png
 
-            ctx.figure(lambda path, t=table: bar_chart_png(t, path), f"第{table.number}题：{table.text}", 14.0)
+            ctx.figure(lambda path, t=table: bar_chart_png(t, path, titled=False),
+                       f"第{table.number}题：{table.text}", 14.0)
 
 
 def _choice_table(ctx, table: QuestionTable) -> None:
