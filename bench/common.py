@@ -37,7 +37,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 CACHE = Path(__file__).resolve().parent / ".cache"
-BUILDER_VERSION = 1
+BUILDER_VERSION = 2
 """Raise when the builder below changes what it writes (the cache key does not read this file)."""
 SLUG = "bench"
 FORMS = ("teacher-platform.yaml", "parent-platform.yaml", "student-lamps.yaml")
@@ -67,7 +67,8 @@ def cache_key(n: int, seed: int) -> str:
         digest.update((ROOT / "questionnaires" / name).read_bytes())
     for path in sorted((ROOT / "migrations" / "versions").glob("*.py")):
         digest.update(path.read_bytes())
-    for path in (ROOT / "surveyapp" / "demo.py", ROOT / "bench" / "tokenize.py"):
+    for path in (ROOT / "surveyapp" / "demo.py", ROOT / "surveyapp" / "answer_codes.py",
+                 ROOT / "bench" / "tokenize.py"):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -112,6 +113,7 @@ def _build(path: Path, n: int, seed: int) -> None:
 
     from bench.tokenize import build_answers
     from questionnaires import SHIPPED
+    from surveyapp.answer_codes import encode
     from surveyapp.demo import synthetic_answers
     from surveyapp.extensions import db
     from surveyapp.surveys.services import FormSpec, create_survey, set_status, version_questionnaire
@@ -155,6 +157,7 @@ def _build(path: Path, n: int, seed: int) -> None:
             for var in list(answers):
                 if var.endswith(".other"):
                     answers[var] = rng.choice(other_texts)
+            codes, texts = encode(questionnaire, answers)
             speeder = rng.random() < INVALID_SHARE
             submitted = start + timedelta(seconds=rng.randint(0, 9 * 24 * 3600),
                                           microseconds=rng.randint(0, 999_999))
@@ -165,6 +168,7 @@ def _build(path: Path, n: int, seed: int) -> None:
                 rng.choices(("微信", "手机", "电脑"), (0.82, 0.12, 0.06))[0],
                 "invalid" if speeder else "valid", "答题时间过短" if speeder else None,
                 json.dumps(answers, ensure_ascii=False, separators=(",", ":")),
+                codes, json.dumps(texts, ensure_ascii=False, separators=(",", ":")) if texts else None,
             ))
     rows.sort(key=lambda r: r[3])  # stored in submission order, as a real round is
     con = sqlite3.connect(path)
@@ -173,7 +177,7 @@ def _build(path: Path, n: int, seed: int) -> None:
         con.execute("PRAGMA synchronous=OFF")
         con.executemany(
             "INSERT INTO response (public_id, form_id, unit_id, submitted_at, duration_s, channel, status, "
-            "invalid_reason, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            "invalid_reason, answers, codes, texts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
         con.commit()
         con.execute("PRAGMA journal_mode=WAL")
         con.execute("ANALYZE")

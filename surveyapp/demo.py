@@ -15,6 +15,7 @@ import sqlalchemy as sa
 
 from questionnaires import SHIPPED, Question, Questionnaire, clean_answers
 
+from .answer_codes import encode_or_none
 from .extensions import db
 from .models import Response, Survey
 from .surveys.services import FormSpec, create_survey, set_status, version_questionnaire
@@ -58,9 +59,10 @@ def load_demo(seed: int = 2025, progress: Callable[[int], None] | None = None) -
             unit_mood = rng.uniform(-0.4, 0.4)
             for _ in range(PER_UNIT.get(form.role, 50)):
                 answers = synthetic_answers(questionnaire, rng, unit_mood)
+                codes, texts = encode_or_none(questionnaire, answers)
                 speeder = rng.random() < 0.03
                 rows.append({
-                    "form_id": form.id, "unit_id": unit.id, "answers": answers,
+                    "form_id": form.id, "unit_id": unit.id, "answers": answers, "codes": codes, "texts": texts,
                     "submitted_at": start + timedelta(seconds=rng.randint(0, 9 * 24 * 3600)),
                     "duration_s": float(rng.randint(8, 25) if speeder else int(rng.lognormvariate(5.3, 0.4))),
                     "channel": rng.choices([c for c, _ in CHANNEL_WEIGHTS], [w for _, w in CHANNEL_WEIGHTS])[0],

@@ -1,9 +1,12 @@
 """The data model: surveys, questionnaire versions, forms, units, responses, evaluators.
 
 Answers are stored as one JSON document per response (variable -> canonical answer, see
-`questionnaires.answers`). One row per submission keeps the write path to a single insert, and reading
-350,000 responses back is one scan; per-question counts can still be grouped inside the database with
-`json_each` (SQLite) or `jsonb_each` (PostgreSQL), see `surveyapp.responses.answer_counts`.
+`questionnaires.answers`): the canonical record. Beside it, `Response.codes` and `Response.texts` hold a
+columnar copy (`surveyapp.answer_codes`: closed answers as a fixed-width binary record, text answers
+alone) that the loader decodes a column at a time; rows without it are read from the JSON document.
+One row per submission keeps the write path to a single insert; per-question counts can still be grouped
+inside the database with `json_each` (SQLite) or `jsonb_each` (PostgreSQL), see
+`surveyapp.responses.answer_counts`.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ RESPONSE_STATUSES = ("valid", "invalid")
 CHANNELS = ("微信", "手机", "电脑")
 
 JSONDocument = sa.JSON().with_variant(JSONB(), "postgresql")
+NullableJSONDocument = sa.JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")
 
 
 def utcnow() -> datetime:
@@ -162,6 +166,10 @@ class Response(db.Model):
     submit_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True, nullable=True)
     client_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True, nullable=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    codes: Mapped[bytes | None] = mapped_column(sa.LargeBinary, nullable=True)
+    """Closed answers as one fixed-width record (`surveyapp.answer_codes`); NULL: read `answers`."""
+    texts: Mapped[dict[str, str] | None] = mapped_column(NullableJSONDocument, nullable=True)
+    """The text and `.other` answers given (NULL when none), beside `codes`."""
 
     form: Mapped[Form] = relationship()
     unit: Mapped[Unit | None] = relationship()
@@ -186,3 +194,28 @@ class StatusChange(db.Model):
 
     response: Mapped[Response] = relationship()
     user: Mapped[User | None] = relationship()
+
+
+@sa.event.listens_for(Response, "before_insert")
+def _code_answers(mapper: Any, connection: sa.Connection, target: Response) -> None:
+    """The safety net: an ORM insert that did not set `codes` gets them from its form's questionnaire.
+
+    Answers that cannot be coded exactly leave `codes` NULL (the loader then reads the JSON document).
+    """
+    if target.codes is not None or target.answers is None:
+        return
+    from .answer_codes import encode_or_none
+    from .surveys.services import _parse_cached
+
+    form = target.__dict__.get("form")
+    form_id = form.id if form is not None else target.form_id
+    if form_id is None:
+        return
+    row = connection.execute(
+        sa.select(QuestionnaireVersion.content_hash, QuestionnaireVersion.source,
+                  QuestionnaireVersion.questionnaire_id)
+        .join(Form, Form.version_id == QuestionnaireVersion.id).where(Form.id == form_id)).first()
+    if row is None:
+        return
+    questionnaire = _parse_cached(row[0], row[1], f"{row[2]}.yaml")
+    target.codes, target.texts = encode_or_none(questionnaire, target.answers)

@@ -30,6 +30,7 @@ from sqlalchemy.orm import joinedload
 
 from questionnaires import Questionnaire
 
+from ..answer_codes import encode_or_none
 from ..extensions import db
 from ..models import Form, Response, Survey, Unit
 from ..surveys.services import version_questionnaire
@@ -217,9 +218,13 @@ def store_response(form: HasId, unit: HasId | None, answers: dict[str, Any], *, 
     Raises sqlalchemy.exc.IntegrityError when `submit_token` was used before (a re-sent submission);
     the caller rolls back.
     """
+    questionnaire = getattr(form, "questionnaire", None)
+    if questionnaire is None and isinstance(form, Form):
+        questionnaire = version_questionnaire(form.version)
+    codes, texts = encode_or_none(questionnaire, answers) if questionnaire is not None else (None, None)
     response = Response(form_id=form.id, unit_id=unit.id if unit is not None else None, answers=answers,
-                        submit_token=submit_token, client_hash=client_hash, duration_s=duration_s,
-                        channel=channel)
+                        codes=codes, texts=texts, submit_token=submit_token, client_hash=client_hash,
+                        duration_s=duration_s, channel=channel)
     db.session.add(response)
     db.session.flush()
     logger.info("Response %s stored", response.public_id)
