@@ -40,6 +40,10 @@ class NotEncodable(ValueError):
     """The answers hold a value the record cannot reproduce exactly; store codes NULL."""
 
 
+class NotDecodable(ValueError):
+    """A record given to :func:`decode` is not of the questionnaire's layout and format."""
+
+
 @dataclass(frozen=True)
 class Field:
     """One coded variable: its kind (``choice``, ``multiple``, ``number``), place and options."""
@@ -176,15 +180,21 @@ def decode(questionnaire: Questionnaire, blobs: Sequence[bytes | memoryview],
            texts: Sequence[Mapping[str, str] | None] | None = None) -> dict[str, np.ndarray]:
     """Columns of canonical answers (object arrays, ``Questionnaire.variables`` order) from records.
 
-    Every record must be :func:`readable`. `texts` are the decoded ``Response.texts`` documents, one per
-    record (None where a response has no text answer); without them the text columns are all None.
-    Option codes keep their native type; a `multiple` cell is a list of codes in option order (one list
-    object per distinct choice, shared by the rows that made it - the frame is never mutated); numbers are
-    int when the question is integer or the value whole, else float; None where empty.
+    Every record must be :func:`readable` (else :class:`NotDecodable` is raised). `texts` are the decoded
+    ``Response.texts`` documents, one per record (None where a response has no text answer); without them
+    the text columns are all None. Option codes keep their native type; a `multiple` cell is a list of
+    codes in option order (one list object per distinct choice, shared by the rows that made it - the
+    frame is never mutated); numbers are int when the question is integer or the value whole, else float;
+    None where empty.
     """
     shape = layout(questionnaire)
     n = len(blobs)
-    matrix = np.frombuffer(b"".join(blobs), dtype=np.uint8).reshape(n, shape.width)
+    data = b"".join(blobs)
+    if len(data) != n * shape.width:
+        raise NotDecodable(f"records of {questionnaire.id} must be {shape.width} bytes long")
+    matrix = np.frombuffer(data, dtype=np.uint8).reshape(n, shape.width)
+    if n and not (matrix[:, 0] == FORMAT).all():
+        raise NotDecodable(f"records of {questionnaire.id} must start with format byte {FORMAT}")
     columns: dict[str, np.ndarray] = {}
     for f in shape.fields:
         if f.kind == "choice":
