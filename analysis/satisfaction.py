@@ -219,6 +219,10 @@ def satisfaction_by(frame: pd.DataFrame, questionnaire: Questionnaire, variables
     """The satisfaction rate for each unit or role (order and names as :func:`analysis.tables.groups`)."""
     pairs = _scale_variables(questionnaire, variables)
     _check_method(pairs, method)
+    # Split only the columns the rates read: splitting a whole frame copies every answer column of every
+    # group (most of the time at 200,000 responses), and the result is the same.
+    wanted = [by, "unit_name", *(variable for variable, _ in pairs)]
+    frame = frame[list(dict.fromkeys(c for c in wanted if c in frame.columns))]
     out = []
     for code, name, part in groups(frame, by):
         r = _result(method, *_tally(part, pairs, method), z)
