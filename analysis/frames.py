@@ -40,8 +40,12 @@ def empty_frame(questionnaire: Questionnaire) -> pd.DataFrame:
 
 
 def valid_only(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows whose status is exactly ``"valid"`` (a new frame; the input is not changed)."""
-    return frame.loc[frame["status"] == "valid"].copy()
+    """The rows whose status is exactly ``"valid"`` (a new frame; the input is not changed).
+
+    Boolean selection already makes a new frame (and pandas' copy-on-write keeps the two apart); a further
+    ``.copy()`` only re-stacked every column again (a third of a second at 350,000 responses).
+    """
+    return frame.loc[frame["status"] == "valid"]
 
 
 def filter_frame(frame: pd.DataFrame, unit: str | Iterable[str] | None = None,

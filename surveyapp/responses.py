@@ -49,7 +49,9 @@ def load_form_frame(forms: Iterable[Form], questionnaire: Questionnaire, include
     query = (
         sa.select(Response.public_id, Response.form_id, Response.unit_id,
                   sa.type_coerce(Response.submitted_at, sa.String), Response.duration_s, Response.channel,
-                  Response.status, Response.invalid_reason, Response.id, Response.codes,
+                  sa.case((Response.status == "valid", "valid"),
+                          else_="invalid:" + sa.func.coalesce(Response.invalid_reason, "")),
+                  Response.codes,
                   sa.cast(Response.texts, sa.Text),
                   sa.case((needs_json, sa.cast(Response.answers, sa.Text)), else_=sa.null()))
         .where(Response.form_id.in_([f.id for f in forms]))
@@ -61,9 +63,9 @@ def load_form_frame(forms: Iterable[Form], questionnaire: Questionnaire, include
         # Many small objects are made here and none is garbage: the cyclic collector would only rescan
         # them again and again.
         rows = db.session.connection().execute(query).all()
-        columns = list(zip(*rows, strict=True)) if rows else [()] * 12
+        columns = list(zip(*rows, strict=True)) if rows else [()] * 10
         del rows
-        answers = _answer_columns(questionnaire, columns[8], columns[9], columns[10], columns[11])
+        answers = _answer_columns(questionnaire, columns[0], columns[7], columns[8], columns[9])
     n = len(columns[0])
     # Roles and unit names are looked up once per form and unit rather than joined into every row: the
     # join made a new string per row and cell (half the time of the fetch at 350,000 responses).
@@ -82,14 +84,13 @@ def load_form_frame(forms: Iterable[Form], questionnaire: Questionnaire, include
         "submitted_at": _utc_times(columns[3]),
         "duration_s": pd.Series(columns[4], dtype=float),
         "channel": pd.Series(columns[5], dtype=object),
-        "status": pd.Series([s if s == "valid" else f"invalid:{r or ''}" for s, r in zip(columns[6], columns[7],
-                                                                                       strict=True)], dtype=object),
+        "status": pd.Series(columns[6], dtype=object),
     }
     answer_series = {var: pd.Series(values, dtype=object, copy=False) for var, values in answers.items()}
     return pd.DataFrame({**frame, **answer_series})
 
 
-def _answer_columns(questionnaire: Questionnaire, ids: Sequence[int], blobs: Sequence[bytes | None],
+def _answer_columns(questionnaire: Questionnaire, ids: Sequence[str], blobs: Sequence[bytes | None],
                     texts: Sequence[str | None], documents: Sequence[str | None]) -> dict[str, np.ndarray]:
     """One object array per variable from coded rows and JSON rows, in row order."""
     n = len(ids)
@@ -107,8 +108,8 @@ def _answer_columns(questionnaire: Questionnaire, ids: Sequence[int], blobs: Seq
         done = set(coded).union(by_json)
         missing = [i for i in range(n) if i not in done]
         stored = dict(db.session.connection().execute(
-            sa.select(Response.id, sa.cast(Response.answers, sa.Text))
-            .where(Response.id.in_([ids[i] for i in missing]))).all())
+            sa.select(Response.public_id, sa.cast(Response.answers, sa.Text))
+            .where(Response.public_id.in_([ids[i] for i in missing]))).all())
         documents = list(documents)
         for i in missing:
             documents[i] = stored[ids[i]]
