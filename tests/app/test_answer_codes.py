@@ -229,3 +229,77 @@ def test_stored_responses_carry_codes(app, make_survey):
     row = load_form_frame(survey.forms, questionnaire).iloc[0]
     assert row["q5"] == ["家长会", "其他"] and row["q16"] == 45 and type(row["q16"]) is int
     assert row["q3"] is None and math.isnan(row["duration_s"]) is False
+
+
+def test_records_of_an_unknown_format_are_read_from_their_documents_even_when_all_rows_are_coded(app, make_survey):
+    survey = make_survey(["student-lamps"])
+    questionnaire = survey_questionnaires(survey)["student-lamps"]
+    first = Response(form=survey.forms[0], answers={"q1": "初中"})
+    second = Response(form=survey.forms[0], answers={"q1": "高中", "q11": "无"})
+    db.session.add_all([first, second])
+    db.session.commit()
+    record = bytearray(second.codes)
+    record[0] = 9              # same width, a format this code does not know
+    second.codes = bytes(record)
+    db.session.commit()
+    frame = load_form_frame(survey.forms, questionnaire)
+    assert list(frame["q1"]) == ["初中", "高中"]
+    assert list(frame["q11"]) == [None, "无"]
+
+
+def test_forms_of_another_version_of_the_questionnaire_are_read_from_their_documents(app, make_survey,
+                                                                                     questionnaire_file):
+    # the same questionnaire with q1's options in another order: same record width, other option indexes
+    text = (SHIPPED / "student-lamps.yaml").read_text(encoding="utf-8")
+    assert "options: [小学, 初中, 高中]" in text
+    reordered = questionnaire_file(text.replace("options: [小学, 初中, 高中]", "options: [高中, 初中, 小学]"),
+                                   "student-lamps.yaml")
+    old_survey = make_survey(["student-lamps"])
+    new_survey = make_survey([reordered])
+    old_form, new_form = old_survey.forms[0], new_survey.forms[0]
+    new_questionnaire = survey_questionnaires(new_survey)["student-lamps"]
+    assert new_questionnaire.content_hash != survey_questionnaires(old_survey)["student-lamps"].content_hash
+    db.session.add_all([Response(form=old_form, answers={"q1": "小学"}),
+                        Response(form=new_form, answers={"q1": "小学"})])
+    db.session.commit()
+    # the old form's record holds index 1 (小学 first); read with the new layout it would say 高中
+    frame = load_form_frame([old_form, new_form], new_questionnaire)
+    assert list(frame["q1"]) == ["小学", "小学"]
+
+
+def test_responses_stored_before_the_columns_existed_are_read_after_the_upgrade(database_url):
+    from flask_migrate import upgrade
+
+    from surveyapp import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        def clean() -> None:
+            with db.engine.begin() as conn:
+                db.metadata.drop_all(conn)
+                conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+        clean()
+        try:
+            upgrade(revision="cf36895c72c2")          # the schema before the columnar copy
+            from surveyapp.surveys.services import FormSpec, create_survey
+
+            survey = create_survey("旧调查", "old-survey", [FormSpec(SHIPPED / "student-lamps.yaml")], [])
+            db.session.commit()
+            form_id = survey.forms[0].id
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(
+                    "INSERT INTO response (public_id, form_id, submitted_at, channel, status, answers) "
+                    "VALUES ('old1', :f, :t, '微信', 'valid', :a)"),
+                    {"f": form_id, "t": "2025-10-09 06:00:00", "a": '{"q1": "初中", "q7": 5, "q11": "无"}'})
+            db.session.remove()
+            upgrade()
+            survey = db.session.scalar(sa.select(Response).filter_by(public_id="old1")).form.survey
+            assert db.session.scalar(sa.select(Response.codes).filter_by(public_id="old1")) is None
+            frames, _ = load_survey_frames(survey.slug)
+            row = frames["student-lamps"].iloc[0]
+            assert (row["q1"], row["q7"], row["q11"], row["q2"]) == ("初中", 5, "无", None)
+        finally:
+            db.session.remove()
+            clean()
+            db.engine.dispose()
