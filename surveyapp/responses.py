@@ -171,6 +171,40 @@ def load_survey_frames(slug: str, include_invalid: bool = False,
     return frames, questionnaires
 
 
+def fill_codes(batch_size: int = 5000) -> int:
+    """Write the columnar copy (``codes``, ``texts``) of responses stored without it; the caller commits.
+
+    For a database upgraded from a schema before the copy existed: such rows are read from their JSON
+    documents until this has run (correct, only slower). Answers the record cannot hold exactly stay
+    NULL. Returns how many responses got codes.
+    """
+    from .answer_codes import encode_or_none
+    from .models import QuestionnaireVersion
+    from .surveys.services import _parse_cached
+
+    questionnaires = {
+        form_id: _parse_cached(content_hash, source, f"{qid}.yaml")
+        for form_id, content_hash, source, qid in db.session.execute(
+            sa.select(Form.id, QuestionnaireVersion.content_hash, QuestionnaireVersion.source,
+                      QuestionnaireVersion.questionnaire_id).join(Form.version))}
+    filled, last = 0, 0
+    while True:
+        rows = db.session.execute(
+            sa.select(Response.id, Response.form_id, Response.answers)
+            .where(Response.codes.is_(None), Response.id > last).order_by(Response.id).limit(batch_size)).all()
+        if not rows:
+            return filled
+        updates = []
+        for response_id, form_id, answers in rows:
+            codes, texts = encode_or_none(questionnaires[form_id], answers)
+            if codes is not None:
+                updates.append({"id": response_id, "codes": codes, "texts": texts})
+        if updates:
+            db.session.execute(sa.update(Response), updates)
+        filled += len(updates)
+        last = rows[-1][0]
+
+
 _COUNTS_SQL = {
     "sqlite": """
         SELECT je.key, COALESCE(ae.value, je.value) AS code, count(*) AS n

@@ -15,7 +15,7 @@ from ..auth.services import create_user, generate_password
 from ..demo import DEMO_FORMS, DEMO_SLUG, DEMO_UNITS, load_demo
 from ..extensions import db
 from ..models import Response, Survey, User
-from ..responses import load_survey_frames
+from ..responses import fill_codes, load_survey_frames
 from ..surveys.services import FormSpec, SurveyError, create_survey, get_survey, set_status, survey_links
 from ..surveys.units import read_units_csv
 from .common import input_errors_exit_2
@@ -98,6 +98,15 @@ def survey_open(slug: str) -> None:
     set_status(get_survey(slug), "open")
     db.session.commit()
     click.echo(f"survey {slug} is open")
+
+
+@survey_group.command("fill-codes")
+@with_appcontext
+def survey_fill_codes() -> None:
+    """Write the columnar copy of the answers for responses stored before it existed (after an upgrade)."""
+    filled = fill_codes()
+    db.session.commit()
+    click.echo(f"{filled} responses coded")
 
 
 @survey_group.command("close")

@@ -303,3 +303,23 @@ def test_responses_stored_before_the_columns_existed_are_read_after_the_upgrade(
             db.session.remove()
             clean()
             db.engine.dispose()
+
+
+def test_fill_codes_writes_the_copy_for_rows_without_it(app, make_survey, runner):
+    survey = make_survey(["student-lamps"])
+    questionnaire = survey_questionnaires(survey)["student-lamps"]
+    db.session.add_all([Response(form=survey.forms[0], answers={"q1": "初中", "q11": "无"}),
+                        Response(form=survey.forms[0], answers={"q1": "高中"}),
+                        Response(form=survey.forms[0], answers={"q7": "5"})])     # not a code: stays JSON
+    db.session.commit()
+    expected = [encode_or_none(questionnaire, a) for a in
+                ({"q1": "初中", "q11": "无"}, {"q1": "高中"}, {"q7": "5"})]
+    db.session.execute(sa.update(Response).values(codes=None, texts=None))
+    db.session.commit()
+    result = runner.invoke(args=["survey", "fill-codes"])
+    assert result.exit_code == 0, result.output
+    assert "2 responses coded" in result.output
+    db.session.expire_all()
+    stored = db.session.execute(sa.select(Response.codes, Response.texts).order_by(Response.id)).all()
+    assert [tuple(row) for row in stored] == expected
+    assert expected[2] == (None, None)
