@@ -20,6 +20,7 @@ an int or a non-whole float, ...) make :func:`encode` raise :class:`NotEncodable
 
 from __future__ import annotations
 
+import json
 import math
 import struct
 from collections.abc import Mapping, Sequence
@@ -27,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from questionnaires import Questionnaire
 
@@ -177,15 +179,15 @@ def readable(questionnaire: Questionnaire, record: bytes | memoryview | None) ->
 
 
 def decode(questionnaire: Questionnaire, blobs: Sequence[bytes | memoryview],
-           texts: Sequence[Mapping[str, str] | None] | None = None) -> dict[str, np.ndarray]:
+           texts: Sequence[str | None] | None = None) -> dict[str, np.ndarray]:
     """Columns of canonical answers (object arrays, ``Questionnaire.variables`` order) from records.
 
-    Every record must be :func:`readable` (else :class:`NotDecodable` is raised). `texts` are the decoded
-    ``Response.texts`` documents, one per record (None where a response has no text answer); without them
-    the text columns are all None. Option codes keep their native type; a `multiple` cell is a list of
-    codes in option order (one list object per distinct choice, shared by the rows that made it - the
-    frame is never mutated); numbers are int when the question is integer or the value whole, else float;
-    None where empty.
+    Every record must be :func:`readable` (else :class:`NotDecodable` is raised). `texts` are the
+    ``Response.texts`` documents as stored JSON text, one per record (None where a response has no text
+    answer); without them the text columns are all None. Option codes keep their native type; a
+    `multiple` cell is a list of codes in option order (one list object per distinct choice, shared by the
+    rows that made it - the frame is never mutated); numbers are int when the question is integer or the
+    value whole, else float; None where empty.
     """
     shape = layout(questionnaire)
     n = len(blobs)
@@ -208,15 +210,30 @@ def decode(questionnaire: Questionnaire, blobs: Sequence[bytes | memoryview],
         else:
             numbers = np.ascontiguousarray(matrix[:, f.offset:f.offset + 8]).view("<f8").ravel()
             columns[f.variable] = _number_objects(numbers)
-    for var in shape.texts:
-        columns[var] = np.empty(n, dtype=object)
-    if texts is not None:
-        holders = [i for i, doc in enumerate(texts) if doc]
-        if holders:
-            docs = [texts[i] for i in holders]
-            for var in shape.texts:
-                columns[var][holders] = _object_array([doc.get(var) for doc in docs])
+    if texts is None:
+        for var in shape.texts:
+            columns[var] = np.empty(n, dtype=object)
+    else:
+        columns.update(_decode_texts(shape.texts, texts))
     return {var: columns[var] for var in questionnaire.variables}
+
+
+def _decode_texts(variables: Sequence[str], texts: Sequence[str | None]) -> dict[str, np.ndarray]:
+    """Text columns from ``Response.texts`` JSON documents: each distinct document parsed once.
+
+    Open answers repeat a lot (无, 没有 ...): the documents are hashed in C (pandas.factorize), the
+    distinct ones parsed in one go, and each column indexed out of a small lookup (None for NULL).
+    """
+    values = np.empty(len(texts), dtype=object)
+    values[:] = texts
+    index, distinct = pd.factorize(values)
+    docs = json.loads("[" + ",".join(distinct) + "]") if len(distinct) else []
+    columns = {}
+    for var in variables:
+        lookup = np.empty(len(docs) + 1, dtype=object)     # the last one (index -1) is None: no texts
+        lookup[:-1] = [doc.get(var) if doc else None for doc in docs]
+        columns[var] = lookup[index]
+    return columns
 
 
 def _object_array(values: list[Any]) -> np.ndarray:

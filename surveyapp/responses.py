@@ -7,7 +7,6 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import repeat
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -97,7 +96,7 @@ def _answer_columns(questionnaire: Questionnaire, ids: Sequence[str], blobs: Seq
     shape = layout(questionnaire)
     if n and documents.count(None) == n and blobs.count(None) == 0 and set(map(len, blobs)) == {shape.width}:
         try:   # every row coded (the usual case): no per-row test
-            return decode(questionnaire, blobs, _text_documents(texts))
+            return decode(questionnaire, blobs, texts)
         except NotDecodable:
             pass
     coded = [i for i, blob in enumerate(blobs) if blob is not None and documents[i] is None
@@ -115,7 +114,7 @@ def _answer_columns(questionnaire: Questionnaire, ids: Sequence[str], blobs: Seq
             documents[i] = stored[ids[i]]
         by_json = sorted(by_json + missing)
     if coded:
-        decoded = decode(questionnaire, [blobs[i] for i in coded], _text_documents([texts[i] for i in coded]))
+        decoded = decode(questionnaire, [blobs[i] for i in coded], [texts[i] for i in coded])
     result = {var: np.empty(n, dtype=object) for var in questionnaire.variables}
     if coded:
         for var, values in decoded.items():
@@ -127,15 +126,6 @@ def _answer_columns(questionnaire: Questionnaire, ids: Sequence[str], blobs: Seq
             values[:] = list(map(dict.get, parsed, repeat(var)))
             result[var][by_json] = values
     return result
-
-
-def _text_documents(texts: Sequence[str | None]) -> list[Any]:
-    """The ``Response.texts`` JSON texts parsed in one go (None stays None)."""
-    given = [j for j, t in enumerate(texts) if t is not None]
-    docs: list[Any] = [None] * len(texts)
-    for j, doc in zip(given, json.loads("[" + ",".join(texts[j] for j in given) + "]"), strict=True):
-        docs[j] = doc
-    return docs
 
 
 @contextmanager

@@ -3,6 +3,7 @@ from it equals the frame read from the JSON documents."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
@@ -70,7 +71,8 @@ def row_of(questionnaire, columns, i):
 
 def assert_round_trip(questionnaire, answer_sets):
     encoded = [encode(questionnaire, answers) for answers in answer_sets]
-    columns = decode(questionnaire, [record for record, _ in encoded], [texts for _, texts in encoded])
+    stored = [None if texts is None else json.dumps(texts, ensure_ascii=False) for _, texts in encoded]
+    columns = decode(questionnaire, [record for record, _ in encoded], stored)
     assert list(columns) == questionnaire.variables
     for i, answers in enumerate(answer_sets):
         got = row_of(questionnaire, columns, i)
