@@ -32,7 +32,7 @@ from questionnaires import Questionnaire
 
 from ..answer_codes import encode_or_none
 from ..extensions import db
-from ..models import Form, Response, Survey, Unit
+from ..models import Form, Response, Survey, Unit, new_token, utcnow
 from ..surveys.services import version_questionnaire
 
 logger = logging.getLogger(__name__)
@@ -199,6 +199,76 @@ def channel_of(user_agent: str | None) -> str:
     if MOBILE_UA.search(ua):
         return "手机"
     return "电脑"
+
+
+@dataclass(frozen=True)
+class SurveyState:
+    """The survey columns a public page decides on (status, dates, repeats), read on every request."""
+
+    status: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    allow_repeat: bool
+
+    def accepting_at(self, now: datetime) -> bool:
+        """Whether a submission made at `now` is accepted (as `Survey.accepting_at`)."""
+        if self.status != "open":
+            return False
+        if self.opens_at is not None and now < self.opens_at:
+            return False
+        return self.closes_at is None or now < self.closes_at
+
+
+_survey_table = Survey.__table__
+_response_table = Response.__table__
+
+
+def survey_and_tokens(form: FormRef, client_hash_value: str | None,
+                      ) -> tuple[SurveyState | None, list[str | None]]:
+    """The survey's state and, unless it allows repeats, the submit tokens of responses already sent to
+    `form` from this browser - in one statement (None, [] when the survey row is missing)."""
+    s, r = _survey_table.c, _response_table.c
+    columns = [s.status, s.opens_at, s.closes_at, s.allow_repeat]
+    if client_hash_value is None:
+        row = db.session.execute(sa.select(*columns).where(s.id == form.survey_id)).first()
+        return (SurveyState(*row) if row is not None else None), []
+    joined = _survey_table.outerjoin(_response_table, sa.and_(
+        r.form_id == form.id, r.client_hash == client_hash_value, s.allow_repeat.is_(False)))
+    rows = db.session.execute(
+        sa.select(*columns, r.id, r.submit_token).select_from(joined).where(s.id == form.survey_id)).all()
+    if not rows:
+        return None, []
+    state = SurveyState(*rows[0][:4])
+    return state, [row[5] for row in rows if row[4] is not None]
+
+
+def insert_response(form: FormRef, unit: HasId | None, answers: dict[str, Any], *, submit_token: str,
+                    client_hash: str | None, duration_s: float | None, channel: str,
+                    once_per_browser: bool) -> str | None:
+    """Insert one response with a single Core statement; its public id, or None when `once_per_browser`
+    and a response of this browser to `form` exists already (the check is part of the INSERT, so two tabs
+    posting at once cannot both store one).
+
+    Raises sqlalchemy.exc.IntegrityError when `submit_token` was used before; the caller rolls back.
+    """
+    codes, texts = encode_or_none(form.questionnaire, answers)
+    public_id = new_token()
+    values = dict(public_id=public_id, form_id=form.id, unit_id=unit.id if unit is not None else None,
+                  submitted_at=utcnow(), duration_s=duration_s, channel=channel, status="valid",
+                  submit_token=submit_token, client_hash=client_hash, answers=answers, codes=codes,
+                  texts=texts)
+    table, c = _response_table, _response_table.c
+    if once_per_browser and client_hash is not None:
+        row = sa.select(*(sa.bindparam(f"v_{name}", value, type_=c[name].type)
+                          for name, value in values.items()))
+        row = row.where(~sa.exists().where(c.form_id == form.id, c.client_hash == client_hash))
+        stored = db.session.execute(sa.insert(table).from_select(list(values), row)).rowcount
+    else:
+        stored = db.session.execute(sa.insert(table).values(values)).rowcount
+    if not stored:
+        return None
+    logger.info("Response %s stored", public_id)
+    return public_id
 
 
 def previous_submit_tokens(form: HasId, client_hash_value: str) -> list[str | None]:
