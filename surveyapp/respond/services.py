@@ -223,19 +223,31 @@ _survey_table = Survey.__table__
 _response_table = Response.__table__
 
 
+def _survey_statements() -> tuple[sa.Select, sa.Select]:
+    s, r = _survey_table.c, _response_table.c
+    columns = [s.status, s.opens_at, s.closes_at, s.allow_repeat]
+    alone = sa.select(*columns).where(s.id == sa.bindparam("survey_id"))
+    joined = _survey_table.outerjoin(_response_table, sa.and_(
+        r.form_id == sa.bindparam("form_id"), r.client_hash == sa.bindparam("client_hash"),
+        s.allow_repeat.is_(False)))
+    with_tokens = (sa.select(*columns, r.id, r.submit_token).select_from(joined)
+                   .where(s.id == sa.bindparam("survey_id")))
+    return alone, with_tokens
+
+
+_SURVEY_ALONE, _SURVEY_WITH_TOKENS = _survey_statements()   # built once: a query per request
+
+
 def survey_and_tokens(form: FormRef, client_hash_value: str | None,
                       ) -> tuple[SurveyState | None, list[str | None]]:
     """The survey's state and, unless it allows repeats, the submit tokens of responses already sent to
     `form` from this browser - in one statement (None, [] when the survey row is missing)."""
-    s, r = _survey_table.c, _response_table.c
-    columns = [s.status, s.opens_at, s.closes_at, s.allow_repeat]
+    connection = db.session.connection()
     if client_hash_value is None:
-        row = db.session.execute(sa.select(*columns).where(s.id == form.survey_id)).first()
+        row = connection.execute(_SURVEY_ALONE, {"survey_id": form.survey_id}).first()
         return (SurveyState(*row) if row is not None else None), []
-    joined = _survey_table.outerjoin(_response_table, sa.and_(
-        r.form_id == form.id, r.client_hash == client_hash_value, s.allow_repeat.is_(False)))
-    rows = db.session.execute(
-        sa.select(*columns, r.id, r.submit_token).select_from(joined).where(s.id == form.survey_id)).all()
+    rows = connection.execute(_SURVEY_WITH_TOKENS, {"survey_id": form.survey_id, "form_id": form.id,
+                                                    "client_hash": client_hash_value}).all()
     if not rows:
         return None, []
     state = SurveyState(*rows[0][:4])
@@ -262,9 +274,9 @@ def insert_response(form: FormRef, unit: HasId | None, answers: dict[str, Any], 
         row = sa.select(*(sa.bindparam(f"v_{name}", value, type_=c[name].type)
                           for name, value in values.items()))
         row = row.where(~sa.exists().where(c.form_id == form.id, c.client_hash == client_hash))
-        stored = db.session.execute(sa.insert(table).from_select(list(values), row)).rowcount
+        stored = db.session.connection().execute(sa.insert(table).from_select(list(values), row)).rowcount
     else:
-        stored = db.session.execute(sa.insert(table).values(values)).rowcount
+        stored = db.session.connection().execute(sa.insert(table).values(values)).rowcount
     if not stored:
         return None
     logger.info("Response %s stored", public_id)
