@@ -254,6 +254,28 @@ def survey_and_tokens(form: FormRef, client_hash_value: str | None,
     return state, [row[5] for row in rows if row[4] is not None]
 
 
+_INSERT_COLUMNS = ("public_id", "form_id", "unit_id", "submitted_at", "duration_s", "channel", "status",
+                   "submit_token", "client_hash", "answers", "codes", "texts")
+
+
+def _insert_statements(dialect: str) -> tuple[sa.Insert, sa.Insert]:
+    """INSERT ... SELECT ... WHERE NOT EXISTS (this browser's response to the form), and a plain INSERT.
+
+    PostgreSQL types the SELECT list's parameters by explicit casts (its unknown-typed parameters would
+    become text, which a jsonb column refuses); SQLite gets them bare (a CAST there applies an affinity).
+    """
+    c = _response_table.c
+    params = {name: sa.bindparam(name, type_=c[name].type) for name in _INSERT_COLUMNS}
+    selected = [sa.cast(p, p.type) if dialect == "postgresql" else p for p in params.values()]
+    first = (sa.select(*selected)
+             .where(~sa.exists().where(c.form_id == params["form_id"], c.client_hash == params["client_hash"])))
+    return (sa.insert(_response_table).from_select(list(_INSERT_COLUMNS), first),
+            sa.insert(_response_table).values(params))
+
+
+_INSERTS: dict[str, tuple[sa.Insert, sa.Insert]] = {}   # built once per dialect: a response per request
+
+
 def insert_response(form: FormRef, unit: HasId | None, answers: dict[str, Any], *, submit_token: str,
                     client_hash: str | None, duration_s: float | None, channel: str,
                     once_per_browser: bool) -> str | None:
@@ -269,15 +291,12 @@ def insert_response(form: FormRef, unit: HasId | None, answers: dict[str, Any], 
                   submitted_at=utcnow(), duration_s=duration_s, channel=channel, status="valid",
                   submit_token=submit_token, client_hash=client_hash, answers=answers, codes=codes,
                   texts=texts)
-    table, c = _response_table, _response_table.c
-    if once_per_browser and client_hash is not None:
-        row = sa.select(*(sa.bindparam(f"v_{name}", value, type_=c[name].type)
-                          for name, value in values.items()))
-        row = row.where(~sa.exists().where(c.form_id == form.id, c.client_hash == client_hash))
-        stored = db.session.connection().execute(sa.insert(table).from_select(list(values), row)).rowcount
-    else:
-        stored = db.session.connection().execute(sa.insert(table).values(values)).rowcount
-    if not stored:
+    connection = db.session.connection()
+    statements = _INSERTS.get(connection.dialect.name)
+    if statements is None:
+        statements = _INSERTS[connection.dialect.name] = _insert_statements(connection.dialect.name)
+    statement = statements[0] if once_per_browser and client_hash is not None else statements[1]
+    if not connection.execute(statement, values).rowcount:
         return None
     logger.info("Response %s stored", public_id)
     return public_id
