@@ -261,13 +261,11 @@ _INSERT_COLUMNS = ("public_id", "form_id", "unit_id", "submitted_at", "duration_
 def _insert_statements(dialect: str) -> tuple[sa.Insert, sa.Insert]:
     """INSERT ... SELECT ... WHERE NOT EXISTS (this browser's response to the form), and a plain INSERT.
 
-    PostgreSQL types the SELECT list's parameters by explicit casts (its unknown-typed parameters would
-    become text, which a jsonb column refuses); SQLite gets them bare (a CAST there applies an affinity).
+    The first is used on SQLite only (inside the serialized write turn); see `insert_response`.
     """
     c = _response_table.c
     params = {name: sa.bindparam(name, type_=c[name].type) for name in _INSERT_COLUMNS}
-    selected = [sa.cast(p, p.type) if dialect == "postgresql" else p for p in params.values()]
-    first = (sa.select(*selected)
+    first = (sa.select(*params.values())
              .where(~sa.exists().where(c.form_id == params["form_id"], c.client_hash == params["client_hash"])))
     return (sa.insert(_response_table).from_select(list(_INSERT_COLUMNS), first),
             sa.insert(_response_table).values(params))
@@ -295,7 +293,12 @@ def insert_response(form: FormRef, unit: HasId | None, answers: dict[str, Any], 
     statements = _INSERTS.get(connection.dialect.name)
     if statements is None:
         statements = _INSERTS[connection.dialect.name] = _insert_statements(connection.dialect.name)
-    statement = statements[0] if once_per_browser and client_hash is not None else statements[1]
+    statement = statements[1]
+    if once_per_browser and client_hash is not None:
+        if connection.dialect.name == "sqlite":
+            statement = statements[0]
+        elif previous_submit_tokens(form, client_hash):   # PostgreSQL: a separate check (no write turn;
+            return None                                    # INSERT ... SELECT failed its test there)
     if not connection.execute(statement, values).rowcount:
         return None
     logger.info("Response %s stored", public_id)
