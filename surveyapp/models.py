@@ -153,6 +153,7 @@ class Response(db.Model):
     __table_args__ = (
         sa.CheckConstraint(f"status IN {RESPONSE_STATUSES}", name="status"),
         sa.Index("ix_response_form_status", "form_id", "status"),
+        sa.Index("ix_response_form_client", "form_id", "client_hash"),   # the browser duplicate check
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_token)
@@ -164,7 +165,7 @@ class Response(db.Model):
     status: Mapped[str] = mapped_column(sa.String(10), default="valid")
     invalid_reason: Mapped[str | None] = mapped_column(sa.String(200), nullable=True)
     submit_token: Mapped[str | None] = mapped_column(sa.String(64), unique=True, nullable=True)
-    client_hash: Mapped[str | None] = mapped_column(sa.String(64), index=True, nullable=True)
+    client_hash: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     codes: Mapped[bytes | None] = mapped_column(sa.LargeBinary, nullable=True)
     """Closed answers as one fixed-width record (`surveyapp.answer_codes`); NULL: read `answers`."""

@@ -108,6 +108,57 @@ def questionnaire_form_class(questionnaire: Questionnaire) -> type[FlaskForm]:
     return cls
 
 
+_SPECS: dict[type, list[tuple[str, str, str]]] = {}
+
+
+def _raw_spec(form_class: type[FlaskForm], questionnaire: Questionnaire) -> list[tuple[str, str, str]]:
+    """(variable, HTML name, how its field reads a post) per variable, taken from the form class's fields."""
+    spec = _SPECS.get(form_class)
+    if spec is None:
+        spec = []
+        for var in questionnaire.variables:
+            unbound = getattr(form_class, field_key(var))
+            field_class = unbound.field_class
+            name = unbound.kwargs.get("name", var)
+            if issubclass(field_class, RawMultipleField):
+                kind = "multiple"
+            elif issubclass(field_class, RawChoiceField):
+                kind = "choice"
+            elif issubclass(field_class, StringField):
+                kind = "text"
+            else:  # pragma: no cover - every field of `_fields` is one of the above
+                raise TypeError(f"no raw reading for {field_class.__name__}")
+            spec.append((var, name, kind))
+        _SPECS[form_class] = spec
+    return spec
+
+
+def posted_values(questionnaire: Questionnaire, formdata: Any) -> tuple[dict[str, Any], Any, Any]:
+    """What a bound form of `questionnaire_form_class` would hold for a post, without binding one.
+
+    Returns (raw answers as `raw_answers` gives them, submit token, start marker). Each value is read the
+    way its field class reads a post (`RawChoiceField`, `RawMultipleField`, `StringField`), so the result
+    equals ``raw_answers(form_class(formdata=formdata), questionnaire)``; binding the 37 fields of a
+    questionnaire form costs more than the rest of a submission's Python work. CSRF is not checked here:
+    `CSRFProtect` checks it before the view (see `routes._submit`).
+    """
+    raw: dict[str, Any] = {}
+    for var, name, kind in _raw_spec(questionnaire_form_class(questionnaire), questionnaire):
+        values = formdata.getlist(name)
+        if kind == "multiple":
+            value: Any = list(values)
+        elif not values:
+            value = None
+        elif kind == "text" or len(values) == 1:
+            value = values[0]
+        else:
+            value = list(values)
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n")   # a browser's maxlength counts a line break once
+        raw[var] = value
+    return raw, formdata.get(SUBMIT_FIELD), formdata.get(STARTED_FIELD)
+
+
 def raw_answers(form: FlaskForm, questionnaire: Questionnaire) -> dict[str, Any]:
     """The submitted values of the questionnaire's variables only (fields of other forms never get here)."""
     raw = {var: field_data(form, var) for var in questionnaire.variables}

@@ -23,18 +23,18 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
-from flask import current_app, make_response, redirect, render_template, request, url_for
+from flask import current_app, g, make_response, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import CSRFError, generate_csrf
+from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from markupsafe import escape
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response as HTTPResponse
+from wtforms.validators import ValidationError
 
 from questionnaires import Questionnaire, clean_answers
 
 from ..errors import error_page
 from ..extensions import db
-from ..models import Survey
 from . import bp, services
 from . import forms as qforms
 
@@ -65,12 +65,16 @@ class Target:
     on every request: its status and dates change), the questionnaire."""
 
     form: services.FormRef
-    survey: Survey
+    survey: services.SurveyState
     unit: services.UnitRef | None
     questionnaire: Questionnaire
+    previous_tokens: tuple[str | None, ...] = ()
+    """Submit tokens of this browser's earlier responses (when asked for, and repeats are not allowed)."""
 
 
-def _target(token: str, unit_code: str | None) -> Target:
+def _target(token: str, unit_code: str | None, client_hash_of: str | None = None) -> Target:
+    """The form, unit and survey state of a public URL; with `client_hash_of` (a browser's cookie id)
+    also that browser's earlier submit tokens, read in the same statement as the survey."""
     form = services.form_ref(token)
     if form is None:
         raise Refusal(404, "问卷链接无效",
@@ -85,13 +89,14 @@ def _target(token: str, unit_code: str | None) -> Target:
         if unit is None:
             raise Refusal(404, "问卷链接无效",
                           "链接中的学校（单位）代码不存在，请检查链接是否完整，或向学校重新索取链接。")
-    survey = db.session.get(Survey, form.survey_id)
+    client_hash = None if client_hash_of is None else _client_hash(form, client_hash_of)
+    survey, previous = services.survey_and_tokens(form, client_hash)
     if survey is None:                                  # a form is never deleted; a restored database?
         raise Refusal(404, "问卷链接无效", "没有找到这份问卷，请检查链接是否完整。")
-    return Target(form, survey, unit, form.questionnaire)
+    return Target(form, survey, unit, form.questionnaire, tuple(previous))
 
 
-def _refuse_unless_open(survey: Survey, state: str) -> None:
+def _refuse_unless_open(survey: services.SurveyState, state: str) -> None:
     if state == "closed":
         raise Refusal(410, "问卷已结束", "本次问卷调查已经结束收集，感谢您的关注与支持！")
     if state == "not_open":
@@ -122,15 +127,16 @@ def _with_client_cookie(response: HTTPResponse, client_id: str, is_new: bool) ->
     return response
 
 
-def _client_hash(target: Target, client_id: str) -> str:
-    return services.client_hash(current_app.config["SECRET_KEY"], target.form, client_id)
+def _client_hash(form: services.FormRef, client_id: str) -> str:
+    return services.client_hash(current_app.config["SECRET_KEY"], form, client_id)
 
 
-def _already_answered(target: Target, client_hash: str, submit_token: str | None = None) -> str | None:
-    """'same' when this submission was stored already, 'other' when the browser answered before, else None."""
+def _already_answered(target: Target, submit_token: str | None = None) -> str | None:
+    """'same' when this submission was stored already, 'other' when the browser answered before, else None
+    (from the tokens `_target` read with the survey)."""
     if target.survey.allow_repeat:
         return None
-    tokens = services.previous_submit_tokens(target.form, client_hash)
+    tokens = target.previous_tokens
     if submit_token is not None and submit_token in tokens:
         return "same"
     return "other" if tokens else None
@@ -266,51 +272,62 @@ def _already_page(target: Target, status: int) -> HTTPResponse:
 @bp.route("/s/<token>", methods=["GET", "POST"], defaults={"unit_code": None})
 @bp.route("/s/<token>/<unit_code>", methods=["GET", "POST"])
 def questionnaire(token: str, unit_code: str | None):  # noqa: ANN201
-    target = _target(token, unit_code)
-    if request.method == "POST":
-        return _submit(target)
-    _refuse_unless_open(target.survey, services.survey_state(target.survey, _now()))
     client_id, is_new = _client_id()
-    if not is_new and _already_answered(target, _client_hash(target, client_id)):
+    target = _target(token, unit_code, None if is_new else client_id)
+    if request.method == "POST":
+        return _submit(target, client_id, is_new)
+    _refuse_unless_open(target.survey, services.survey_state(target.survey, _now()))
+    if not is_new and _already_answered(target):
         return _already_page(target, 200)
     return _with_client_cookie(_fresh_page(target), client_id, is_new)
 
 
-def _submit(target: Target) -> HTTPResponse:
+def _csrf_checked() -> bool:
+    """Whether the post's CSRF token is genuine: `CSRFProtect` checked it before the view (and refused a
+    bad one through `_csrf_failed`); where it did not run, Flask-WTF's `validate_csrf` checks it here."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True) or g.get("csrf_valid", False):
+        return True
+    try:
+        validate_csrf(request.form.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")))
+    except ValidationError:
+        return False
+    return True
+
+
+def _submit(target: Target, client_id: str, is_new: bool) -> HTTPResponse:
     secret = current_app.config["SECRET_KEY"]
-    raw_form = qforms.questionnaire_form_class(target.questionnaire)()
-    submit_token = services.valid_submit_token(raw_form[qforms.SUBMIT_FIELD].data)
+    raw, posted_token, started = qforms.posted_values(target.questionnaire, request.form)
+    submit_token = services.valid_submit_token(posted_token)
     state = services.survey_state(target.survey, _now())
     if state != "open":
         if submit_token is not None and services.submit_token_used(submit_token):
             return _thanks_redirect(target)           # stored before it closed; this is a re-send
         _refuse_unless_open(target.survey, state)
-    if not raw_form.validate():                       # only the CSRF token has a validator
+    if not _csrf_checked():
         return _expired(target)
     if submit_token is None:
         return _render_questionnaire(target, _posted_form(target), status=400,
                                      banner="页面已过期，请检查您的回答后再次点击“提交问卷”。")
-    client_id, is_new = _client_id()
-    client_hash = _client_hash(target, client_id)
-    seen = _already_answered(target, client_hash, submit_token)
+    client_hash = _client_hash(target.form, client_id)
+    seen = _already_answered(target, submit_token)
     if seen == "same":
         return _thanks_redirect(target)
     if seen == "other":
         return _already_page(target, 409)
 
-    raw = qforms.raw_answers(raw_form, target.questionnaire)
     answers, problems = clean_answers(target.questionnaire, raw)
     if problems:
         page = _render_questionnaire(target, _posted_form(target), status=422, problems=problems)
         return _with_client_cookie(page, client_id, is_new)
 
-    duration_s = services.duration_since(secret, target.form, raw_form[qforms.STARTED_FIELD].data)
+    duration_s = services.duration_since(secret, target.form, started)
     channel = services.channel_of(request.user_agent.string)
     try:
         with services.serialized_write():
             try:
-                services.store_response(target.form, target.unit, answers, submit_token=submit_token,
-                                        client_hash=client_hash, duration_s=duration_s, channel=channel)
+                stored = services.insert_response(
+                    target.form, target.unit, answers, submit_token=submit_token, client_hash=client_hash,
+                    duration_s=duration_s, channel=channel, once_per_browser=not target.survey.allow_repeat)
                 db.session.commit()
             except BaseException:
                 db.session.rollback()               # give SQLite's write lock back before the next writer
@@ -319,6 +336,11 @@ def _submit(target: Target) -> HTTPResponse:
         if not services.submit_token_used(submit_token):
             raise
         current_app.logger.info("Duplicate submission to form %s ignored", target.form.id)
+        return _thanks_redirect(target, client_id, is_new)
+    if stored is None:                                 # this browser stored one meanwhile: a re-send of
+        if services.submit_token_used(submit_token):   # this very submission, or another tab's
+            return _thanks_redirect(target, client_id, is_new)
+        return _already_page(target, 409)
     return _thanks_redirect(target, client_id, is_new)
 
 

@@ -32,7 +32,7 @@ from questionnaires import Questionnaire
 
 from ..answer_codes import encode_or_none
 from ..extensions import db
-from ..models import Form, Response, Survey, Unit
+from ..models import Form, Response, Survey, Unit, new_token, utcnow
 from ..surveys.services import version_questionnaire
 
 logger = logging.getLogger(__name__)
@@ -199,6 +199,110 @@ def channel_of(user_agent: str | None) -> str:
     if MOBILE_UA.search(ua):
         return "手机"
     return "电脑"
+
+
+@dataclass(frozen=True)
+class SurveyState:
+    """The survey columns a public page decides on (status, dates, repeats), read on every request."""
+
+    status: str
+    opens_at: datetime | None
+    closes_at: datetime | None
+    allow_repeat: bool
+
+    def accepting_at(self, now: datetime) -> bool:
+        """Whether a submission made at `now` is accepted (as `Survey.accepting_at`)."""
+        if self.status != "open":
+            return False
+        if self.opens_at is not None and now < self.opens_at:
+            return False
+        return self.closes_at is None or now < self.closes_at
+
+
+_survey_table = Survey.__table__
+_response_table = Response.__table__
+
+
+def _survey_statements() -> tuple[sa.Select, sa.Select]:
+    s, r = _survey_table.c, _response_table.c
+    columns = [s.status, s.opens_at, s.closes_at, s.allow_repeat]
+    alone = sa.select(*columns).where(s.id == sa.bindparam("survey_id"))
+    joined = _survey_table.outerjoin(_response_table, sa.and_(
+        r.form_id == sa.bindparam("form_id"), r.client_hash == sa.bindparam("client_hash"),
+        s.allow_repeat.is_(False)))
+    with_tokens = (sa.select(*columns, r.id, r.submit_token).select_from(joined)
+                   .where(s.id == sa.bindparam("survey_id")))
+    return alone, with_tokens
+
+
+_SURVEY_ALONE, _SURVEY_WITH_TOKENS = _survey_statements()   # built once: a query per request
+
+
+def survey_and_tokens(form: FormRef, client_hash_value: str | None,
+                      ) -> tuple[SurveyState | None, list[str | None]]:
+    """The survey's state and, unless it allows repeats, the submit tokens of responses already sent to
+    `form` from this browser - in one statement (None, [] when the survey row is missing)."""
+    connection = db.session.connection()
+    if client_hash_value is None:
+        row = connection.execute(_SURVEY_ALONE, {"survey_id": form.survey_id}).first()
+        return (SurveyState(*row) if row is not None else None), []
+    rows = connection.execute(_SURVEY_WITH_TOKENS, {"survey_id": form.survey_id, "form_id": form.id,
+                                                    "client_hash": client_hash_value}).all()
+    if not rows:
+        return None, []
+    state = SurveyState(*rows[0][:4])
+    return state, [row[5] for row in rows if row[4] is not None]
+
+
+_INSERT_COLUMNS = ("public_id", "form_id", "unit_id", "submitted_at", "duration_s", "channel", "status",
+                   "submit_token", "client_hash", "answers", "codes", "texts")
+
+
+def _insert_statements(dialect: str) -> tuple[sa.Insert, sa.Insert]:
+    """INSERT ... SELECT ... WHERE NOT EXISTS (this browser's response to the form), and a plain INSERT.
+
+    The first is used on SQLite only (inside the serialized write turn); see `insert_response`.
+    """
+    c = _response_table.c
+    params = {name: sa.bindparam(name, type_=c[name].type) for name in _INSERT_COLUMNS}
+    first = (sa.select(*params.values())
+             .where(~sa.exists().where(c.form_id == params["form_id"], c.client_hash == params["client_hash"])))
+    return (sa.insert(_response_table).from_select(list(_INSERT_COLUMNS), first),
+            sa.insert(_response_table).values(params))
+
+
+_INSERTS: dict[str, tuple[sa.Insert, sa.Insert]] = {}   # built once per dialect: a response per request
+
+
+def insert_response(form: FormRef, unit: HasId | None, answers: dict[str, Any], *, submit_token: str,
+                    client_hash: str | None, duration_s: float | None, channel: str,
+                    once_per_browser: bool) -> str | None:
+    """Insert one response with a single Core statement; its public id, or None when `once_per_browser`
+    and a response of this browser to `form` exists already (the check is part of the INSERT, so two tabs
+    posting at once cannot both store one).
+
+    Raises sqlalchemy.exc.IntegrityError when `submit_token` was used before; the caller rolls back.
+    """
+    codes, texts = encode_or_none(form.questionnaire, answers)
+    public_id = new_token()
+    values = dict(public_id=public_id, form_id=form.id, unit_id=unit.id if unit is not None else None,
+                  submitted_at=utcnow(), duration_s=duration_s, channel=channel, status="valid",
+                  submit_token=submit_token, client_hash=client_hash, answers=answers, codes=codes,
+                  texts=texts)
+    connection = db.session.connection()
+    statements = _INSERTS.get(connection.dialect.name)
+    if statements is None:
+        statements = _INSERTS[connection.dialect.name] = _insert_statements(connection.dialect.name)
+    statement = statements[1]
+    if once_per_browser and client_hash is not None:
+        if connection.dialect.name == "sqlite":
+            statement = statements[0]
+        elif previous_submit_tokens(form, client_hash):   # PostgreSQL: a separate check (no write turn;
+            return None                                    # INSERT ... SELECT failed its test there)
+    if not connection.execute(statement, values).rowcount:
+        return None
+    logger.info("Response %s stored", public_id)
+    return public_id
 
 
 def previous_submit_tokens(form: HasId, client_hash_value: str) -> list[str | None]:

@@ -131,3 +131,31 @@ def test_resent_submission_after_the_survey_closed_still_shows_thanks(client, op
     again = post_answers(client, url, VALID, hidden=hidden)
     assert again.status_code == 303 and again.headers["Location"].endswith("/-/thanks")
     assert len(responses()) == 1
+
+
+def test_a_second_response_of_a_browser_stored_meanwhile_is_refused_inside_the_insert(open_form, caplog):
+    """Two tabs that both passed the early check: the INSERT itself finds the first one and stores nothing."""
+    import logging
+
+    from surveyapp.respond import services
+
+    survey, _ = open_form()
+    form = services.form_ref(survey.forms[0].token)
+    unit = survey.units[0]
+    common = dict(client_hash="a" * 64, duration_s=30.0, channel="手机", once_per_browser=True)
+    with caplog.at_level(logging.INFO, logger="surveyapp.respond.services"):
+        first = services.insert_response(form, unit, {"q1": "小学"}, submit_token="t" * 32, **common)
+        db.session.commit()
+        second = services.insert_response(form, unit, {"q1": "初中"}, submit_token="u" * 32, **common)
+        db.session.commit()
+    assert first is not None and second is None
+    assert f"Response {first} stored" in caplog.text
+    [stored] = responses()
+    assert (stored.public_id, stored.answers, stored.submit_token) == (first, {"q1": "小学"}, "t" * 32)
+    # another browser, or a survey that allows repeats, is not held back by it
+    assert services.insert_response(form, unit, {"q1": "高中"}, submit_token="v" * 32,
+                                    **{**common, "client_hash": "b" * 64}) is not None
+    assert services.insert_response(form, unit, {"q1": "高中"}, submit_token="w" * 32,
+                                    **{**common, "once_per_browser": False}) is not None
+    db.session.commit()
+    assert len(responses()) == 3
