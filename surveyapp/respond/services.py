@@ -315,26 +315,6 @@ def submit_token_used(submit_token: str) -> bool:
     return db.session.scalar(sa.select(sa.exists().where(Response.submit_token == submit_token))) or False
 
 
-def store_response(form: HasId, unit: HasId | None, answers: dict[str, Any], *, submit_token: str,
-                   client_hash: str | None, duration_s: float | None, channel: str) -> Response:
-    """Add one response with canonical `answers` (from `clean_answers`) and flush.
-
-    Raises sqlalchemy.exc.IntegrityError when `submit_token` was used before (a re-sent submission);
-    the caller rolls back.
-    """
-    questionnaire = getattr(form, "questionnaire", None)
-    if questionnaire is None and isinstance(form, Form):
-        questionnaire = version_questionnaire(form.version)
-    codes, texts = encode_or_none(questionnaire, answers) if questionnaire is not None else (None, None)
-    response = Response(form_id=form.id, unit_id=unit.id if unit is not None else None, answers=answers,
-                        codes=codes, texts=texts, submit_token=submit_token, client_hash=client_hash,
-                        duration_s=duration_s, channel=channel)
-    db.session.add(response)
-    db.session.flush()
-    logger.info("Response %s stored", response.public_id)
-    return response
-
-
 # -- one writer at a time on SQLite -----------------------------------------------------------------
 
 _write_locks: dict[str, tuple[threading.Lock, int]] = {}

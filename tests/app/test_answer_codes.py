@@ -17,7 +17,7 @@ from surveyapp.answer_codes import NotEncodable, decode, encode, encode_or_none,
 from surveyapp.demo import load_demo
 from surveyapp.extensions import db
 from surveyapp.models import Response
-from surveyapp.respond.services import store_response
+from surveyapp.respond.services import form_ref, insert_response
 from surveyapp.responses import load_form_frame, load_survey_frames, survey_questionnaires
 
 ALL_TYPES = """
@@ -223,9 +223,10 @@ def test_stored_responses_carry_codes(app, make_survey):
     answers, problems = clean_answers(questionnaire, {"q1": "母亲", "q4": "知道", "q5": ["家长会", "其他"],
                                                       "q5.other": "邻居", "q16": "45"}, enforce_required=False)
     assert not problems
-    response = store_response(form, survey.units[0], answers, submit_token="t" * 32, client_hash=None,
-                              duration_s=100.0, channel="微信")
+    public_id = insert_response(form_ref(form.token), survey.units[0], answers, submit_token="t" * 32,
+                                client_hash=None, duration_s=100.0, channel="微信", once_per_browser=False)
     db.session.commit()
+    response = db.session.scalar(sa.select(Response).filter_by(public_id=public_id))
     assert response.codes == encode(questionnaire, answers)[0]
     assert response.texts == {"q5.other": "邻居"}
     row = load_form_frame(survey.forms, questionnaire).iloc[0]

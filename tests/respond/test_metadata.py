@@ -9,7 +9,7 @@ import pytest
 from itsdangerous import TimestampSigner
 
 from surveyapp.extensions import db
-from surveyapp.respond.services import STARTED_SALT, channel_of, duration_since, store_response
+from surveyapp.respond.services import STARTED_SALT, channel_of, duration_since, form_ref, insert_response
 from tests.respond.conftest import VALID, VALID_STORED
 from tests.respond.helpers import open_page, post_answers, responses
 
@@ -97,13 +97,13 @@ def test_unit_of_the_link_is_recorded(client, open_form):
     assert responses()[0].unit.name == "第二小学"
 
 
-def test_store_response_flushes_logs_and_leaves_the_commit_to_the_caller(open_form, caplog):
+def test_insert_response_logs_and_leaves_the_commit_to_the_caller(open_form, caplog):
     survey, _ = open_form()
-    form, unit = survey.forms[0], survey.units[0]
+    form, unit = form_ref(survey.forms[0].token), survey.units[0]
     with caplog.at_level(logging.INFO, logger="surveyapp.respond.services"):
-        response = store_response(form, unit, {"q1": "小学"}, submit_token="t" * 32, client_hash=None,
-                                  duration_s=12.0, channel="手机")
-    assert response.id is not None
-    assert f"Response {response.public_id} stored" in caplog.text
+        public_id = insert_response(form, unit, {"q1": "小学"}, submit_token="t" * 32, client_hash=None,
+                                    duration_s=12.0, channel="手机", once_per_browser=True)
+    assert len(responses()) == 1
+    assert f"Response {public_id} stored" in caplog.text
     db.session.rollback()
     assert responses() == []
