@@ -206,7 +206,7 @@ def _code_answers(mapper: Any, connection: sa.Connection, target: Response) -> N
     if target.codes is not None or target.answers is None:
         return
     from .answer_codes import encode_or_none
-    from .surveys.services import _parse_cached
+    from .surveys.services import stored_questionnaire
 
     form = target.__dict__.get("form")
     form_id = form.id if form is not None else target.form_id
@@ -218,5 +218,5 @@ def _code_answers(mapper: Any, connection: sa.Connection, target: Response) -> N
         .join(Form, Form.version_id == QuestionnaireVersion.id).where(Form.id == form_id)).first()
     if row is None:
         return
-    questionnaire = _parse_cached(row[0], row[1], f"{row[2]}.yaml")
+    questionnaire = stored_questionnaire(row[0], row[1], row[2])
     target.codes, target.texts = encode_or_none(questionnaire, target.answers)

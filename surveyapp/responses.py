@@ -170,10 +170,10 @@ def fill_codes(batch_size: int = 5000) -> int:
     """
     from .answer_codes import encode_or_none
     from .models import QuestionnaireVersion
-    from .surveys.services import _parse_cached
+    from .surveys.services import stored_questionnaire
 
     questionnaires = {
-        form_id: _parse_cached(content_hash, source, f"{qid}.yaml")
+        form_id: stored_questionnaire(content_hash, source, qid)
         for form_id, content_hash, source, qid in db.session.execute(
             sa.select(Form.id, QuestionnaireVersion.content_hash, QuestionnaireVersion.source,
                       QuestionnaireVersion.questionnaire_id).join(Form.version))}

@@ -39,13 +39,14 @@ class FormSpec:
 
 
 @lru_cache(maxsize=64)
-def _parse_cached(content_hash: str, source: str, name: str) -> Questionnaire:
-    return parse_questionnaire(source, name)
+def stored_questionnaire(content_hash: str, source: str, questionnaire_id: str) -> Questionnaire:
+    """The typed questionnaire of a stored version's columns (parsed once per process)."""
+    return parse_questionnaire(source, f"{questionnaire_id}.yaml")
 
 
 def version_questionnaire(version: QuestionnaireVersion) -> Questionnaire:
     """The typed questionnaire of a stored version (parsed once per process)."""
-    return _parse_cached(version.content_hash, version.source, f"{version.questionnaire_id}.yaml")
+    return stored_questionnaire(version.content_hash, version.source, version.questionnaire_id)
 
 
 def store_version(path: Path) -> QuestionnaireVersion:
