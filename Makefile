@@ -32,7 +32,10 @@ lint: install
 
 bench: bench-submit bench-analysis bench-tokenize bench-console bench-export
 
-bench-%: install
+BENCHES := bench-submit bench-analysis bench-tokenize bench-console bench-export
+
+# A static pattern rule: make skips implicit-rule search for phony targets, so a plain bench-% never ran.
+$(BENCHES): bench-%: install
 	$(BIN)/python bench/$*.py
 
 clean:
