@@ -25,22 +25,23 @@ Each distinct answer is tokenised once and its tokens counted as often as the an
 
 from __future__ import annotations
 
-import logging
 import math
 import re
 import threading
-from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
 from questionnaires import Question, Questionnaire
 
 from .errors import DataError
+from .jieba_dictionary import prefix_dictionary, reference_tokenizer
 from .satisfaction import ShareResult
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -101,10 +102,18 @@ def normalise(text: Any) -> str:
 
 
 def _distinct(texts: Iterable[Any]) -> dict[str, int]:
-    """Normalised non-empty answers -> how often they occur, in order of first appearance."""
-    raw = Counter(_hashable(t) for t in texts)
+    """Normalised non-empty answers -> how often they occur, in order of first appearance.
+
+    The raw answers are counted first (hashed in C by pandas), then each distinct one is normalised once.
+    """
+    values = texts if isinstance(texts, pd.Series) else pd.Series(list(texts), dtype=object)
+    try:
+        codes, uniques = pd.factorize(values)    # missing values (None, NaN, pd.NA) get code -1
+    except TypeError:                            # an unhashable cell, such as a list
+        codes, uniques = pd.factorize(values.map(_hashable))
+    counts = np.bincount(codes[codes >= 0], minlength=len(uniques)).tolist()
     out: dict[str, int] = {}
-    for value, count in raw.items():
+    for value, count in zip(uniques, counts, strict=True):
         norm = normalise(value)
         if norm:
             out[norm] = out.get(norm, 0) + count
@@ -112,8 +121,6 @@ def _distinct(texts: Iterable[Any]) -> dict[str, int]:
 
 
 def _hashable(value: Any) -> Any:
-    if isinstance(value, float) and math.isnan(value):
-        return None  # every NaN is one key
     try:
         hash(value)
     except TypeError:
@@ -264,19 +271,13 @@ class Segmenter:
         return self.fast().cut(text)
 
     def reference(self) -> Any:
-        """A private ``jieba.Tokenizer`` with the user dictionary loaded."""
+        """A private ``jieba.Tokenizer`` with the user dictionary loaded (its main dictionary read from the
+        index of :mod:`analysis.jieba_dictionary`, not loaded: the same tokens without half a second of
+        start-up)."""
         if self._reference is None:
             with self._lock:
                 if self._reference is None:
-                    import jieba
-
-                    tokenizer = jieba.Tokenizer()
-                    level = jieba.default_logger.level
-                    jieba.default_logger.setLevel(logging.WARNING)  # no "Building prefix dict" chatter
-                    try:
-                        tokenizer.initialize()
-                    finally:
-                        jieba.default_logger.setLevel(level)
+                    tokenizer = reference_tokenizer()
                     for word, freq, tag in self.entries:
                         tokenizer.add_word(word, freq, tag)
                     self._reference = tokenizer
@@ -290,7 +291,8 @@ class Segmenter:
                     import rjieba
 
                     engine = rjieba.Jieba()
-                    current = _main_dictionary_freqs([w for w, _, _ in self.entries if engine.has_word(w)])
+                    main = prefix_dictionary()
+                    current = {w: main.frequency(w) or 0 for w, _, _ in self.entries if engine.has_word(w)}
                     padding = 0
                     for word, freq, tag in self.entries:
                         # jieba adds a repeated word's frequency to its total again; jieba-rs first takes
@@ -301,22 +303,6 @@ class Segmenter:
                         engine.add_word(_PADDING_WORD, padding, None)
                     self._fast = engine
         return self._fast
-
-
-def _main_dictionary_freqs(words: list[str]) -> dict[str, int]:
-    """Frequencies of `words` in jieba's main dictionary (the one rjieba embeds too)."""
-    if not words:
-        return {}
-    import jieba
-
-    wanted = set(words)
-    found: dict[str, int] = {}
-    with jieba.get_dict_file() as handle:
-        for raw in handle:
-            word, freq = raw.decode("utf-8").split(" ", 2)[:2]
-            if word in wanted:
-                found[word] = int(freq)
-    return found
 
 
 _default_segmenter: Segmenter | None = None
@@ -447,9 +433,34 @@ class Lexicon:
     # suggestion and negators (a request such as 不要 that also negates what follows)
     max_gap: int = 2
 
-    @property
+    @cached_property
     def longest(self) -> int:
         return max((len(w) for w in self.words), default=0)
+
+    @cached_property
+    def _no_opinion_roots(self) -> dict[str, frozenset[int]]:
+        """For each no-opinion phrase ``root * n`` (``root`` not itself a repetition): root -> the n's."""
+        roots: dict[str, set[int]] = {}
+        for phrase in self.no_opinion:
+            if phrase:
+                root, times = _root(phrase)
+                roots.setdefault(root, set()).add(times)
+        return {root: frozenset(times) for root, times in roots.items()}
+
+    def says_nothing(self, clause: str) -> bool:
+        """Whether `clause` is a no-opinion phrase, or one written several times over (无无无, 没有没有)."""
+        if clause in self.no_opinion:
+            return True
+        if not clause:
+            return False
+        root, times = _root(clause)
+        return any(times % n == 0 for n in self._no_opinion_roots.get(root, ()))
+
+
+def _root(text: str) -> tuple[str, int]:
+    """The shortest string that non-empty `text` repeats, and how often: ("无", 3) for "无无无"."""
+    period = (text + text).find(text, 1)   # the smallest rotation that gives `text` back divides its length
+    return text[:period], len(text) // period
 
 
 def load_lexicon(path: str | Path | None = None) -> Lexicon:
@@ -516,19 +527,13 @@ def default_lexicon() -> Lexicon:
     return _default_lexicon
 
 
-def _is_repeat(clause: str, phrases: frozenset[str]) -> bool:
-    if clause in phrases:
-        return True
-    return any(len(clause) % len(p) == 0 and clause == p * (len(clause) // len(p)) for p in phrases)
-
-
 def _is_no_opinion(text: str, lex: Lexicon) -> bool:
-    if _is_repeat(text, lex.no_opinion):
+    if lex.says_nothing(text):
         return True
     clauses = [c for c in _CLAUSE_SPLIT.split(text) if c]
     seen = False
     for clause in clauses:
-        if _is_repeat(clause, lex.no_opinion):
+        if lex.says_nothing(clause):
             seen = True
         elif clause not in lex.fillers:
             return False

@@ -18,6 +18,7 @@ from analysis.text import (
     categorise,
     category_table,
     count_answered,
+    default_lexicon,
     load_lexicon,
     load_stopwords,
     load_userdict,
@@ -249,6 +250,14 @@ def test_a_custom_userdict_changes_the_tokens(tmp_path):
 ])
 def test_categorise(text, category):
     assert categorise(text) == category
+
+
+@given(st.text(alphabet="无没有否嗯", min_size=1, max_size=9))
+def test_a_no_opinion_phrase_written_several_times_over_says_nothing(clause):
+    lexicon = default_lexicon()
+    # the plain definition: the clause is one of the phrases, or some phrase written k times
+    plain = any(len(clause) % len(p) == 0 and clause == p * (len(clause) // len(p)) for p in lexicon.no_opinion)
+    assert lexicon.says_nothing(clause) == plain
 
 
 def test_categorise_refuses_an_empty_answer():

@@ -1,8 +1,10 @@
 """rjieba may stand in for jieba only where it gives jieba's tokens: proven here on a realistic corpus.
 
-The reference is jieba itself (a private ``jieba.Tokenizer`` with the shipped user dictionary); the engine
-under test is :class:`analysis.text.Segmenter` in its default ``auto`` mode (rjieba for answers without
-``. - _ + # & %``, jieba for the rest) and rjieba on its own for the answers routed to it.
+The reference is jieba itself: a plain ``jieba.Tokenizer`` that loads its whole dictionary the usual way,
+with the shipped user dictionary added. The engine under test is :class:`analysis.text.Segmenter` in its
+default ``auto`` mode (rjieba for answers without ``. - _ + # & %``, jieba on the dictionary index of
+:mod:`analysis.jieba_dictionary` for the rest), each of its two engines on its own, and the index-backed
+jieba tokenizer itself.
 """
 
 from __future__ import annotations
@@ -46,24 +48,42 @@ def segmenter():
     return default_segmenter()
 
 
+@pytest.fixture(scope="module")
+def jieba_itself():
+    """jieba as its users know it: the whole dictionary loaded into memory, then the user dictionary."""
+    import jieba
+
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    for word, freq, tag in load_userdict():
+        tokenizer.add_word(word, freq, tag)
+    return tokenizer
+
+
 def test_corpus_covers_both_routes():
     corpus = realistic_corpus()
     routed = [t for t in corpus if _REFERENCE_ONLY.search(t)]
     assert len(corpus) > 4000 and 100 < len(routed) < len(corpus) // 4
 
 
-def test_auto_engine_gives_jiebas_tokens_on_a_realistic_corpus(segmenter):
-    reference = segmenter.reference()
-    differences = [(t, segmenter.cut(t), reference.lcut(t)) for t in realistic_corpus()
-                   if segmenter.cut(t) != reference.lcut(t)]
+def test_auto_engine_gives_jiebas_tokens_on_a_realistic_corpus(segmenter, jieba_itself):
+    differences = [(t, segmenter.cut(t), jieba_itself.lcut(t)) for t in realistic_corpus()
+                   if segmenter.cut(t) != jieba_itself.lcut(t)]
     assert differences == []
 
 
-def test_rjieba_alone_equals_jieba_on_every_answer_routed_to_it(segmenter):
-    fast, reference = segmenter.fast(), segmenter.reference()
+def test_rjieba_alone_equals_jieba_on_every_answer_routed_to_it(segmenter, jieba_itself):
+    fast = segmenter.fast()
     routed = [t for t in realistic_corpus() if not _REFERENCE_ONLY.search(t)]
     assert len(routed) > 3000
-    assert [t for t in routed if fast.cut(t) != reference.lcut(t)] == []
+    assert [t for t in routed if fast.cut(t) != jieba_itself.lcut(t)] == []
+
+
+def test_indexed_jieba_equals_jieba_on_every_answer(segmenter, jieba_itself):
+    """The reference engine reads its dictionary from the index: on every answer, routed or not, it cuts
+    exactly as jieba with its dictionary loaded."""
+    indexed = segmenter.reference()
+    assert [t for t in realistic_corpus() if indexed.lcut(t) != jieba_itself.lcut(t)] == []
 
 
 def test_both_engines_keep_every_user_word_whole(segmenter):
@@ -72,7 +92,7 @@ def test_both_engines_keep_every_user_word_whole(segmenter):
         assert fast.cut(word) == [word] == reference.lcut(word)
 
 
-def test_random_answers_built_from_school_words_agree():
+def test_random_answers_built_from_school_words_agree(jieba_itself):
     """Random concatenations (seeded): Han words, punctuation, ASCII letters and digits in any order."""
     seg = default_segmenter()
     rng = random.Random(4)
@@ -80,8 +100,7 @@ def test_random_answers_built_from_school_words_agree():
                                             "a", "Bx", "wifi", "3", "12", "3.5", "2-3", "x_y", "%", "+", "#",
                                             "“", "”", "…", "😊", "é", "㐀", "カ", "한"]
     texts = [normalise("".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))) for _ in range(3000)]
-    reference = seg.reference()
-    assert [t for t in texts if t and seg.cut(t) != reference.lcut(t)] == []
+    assert [t for t in texts if t and seg.cut(t) != jieba_itself.lcut(t)] == []
 
 
 _ALPHABET = st.sampled_from([
@@ -94,11 +113,11 @@ _ALPHABET = st.sampled_from([
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_ALPHABET, min_size=1, max_size=12))
 @example(["苦", "苦", "苦", "苦", "苦", "ok", "不满意"])   # equal-probability splits: engines break ties differently
-def test_any_mix_of_words_and_symbols_agrees(parts):
+def test_any_mix_of_words_and_symbols_agrees(jieba_itself, parts):
     seg = default_segmenter()
     text = normalise("".join(parts))
     if text:
-        assert seg.cut(text) == seg.reference().lcut(text)
+        assert seg.cut(text) == jieba_itself.lcut(text)
 
 
 def test_reference_engine_is_jieba_for_everything():
