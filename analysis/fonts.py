@@ -9,8 +9,10 @@ from __future__ import annotations
 import functools
 import importlib.util
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from matplotlib.font_manager import FontProperties
+if TYPE_CHECKING:
+    from matplotlib.font_manager import FontProperties
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 
@@ -34,4 +36,6 @@ def cjk_font_path() -> Path:
 
 def cjk_font(size: float | None = None) -> FontProperties:
     """A matplotlib FontProperties for :func:`cjk_font_path` at `size` points (default size if None)."""
+    from matplotlib.font_manager import FontProperties
+
     return FontProperties(fname=str(cjk_font_path()), size=size)
