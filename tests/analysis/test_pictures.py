@@ -57,10 +57,12 @@ def test_wordcloud_png_has_the_asked_size_and_drawn_words(tmp_path):
     assert colours > 10  # several coloured words, anti-aliased - not a blank or one-colour image
 
 
-def test_wordcloud_png_other_size(tmp_path):
-    path = wordcloud_png(ANSWERS, tmp_path / "small.png", width=400, height=300)
+@pytest.mark.parametrize("size", [(400, 300), (401, 299), (1200, 900)])
+def test_wordcloud_png_other_size(tmp_path, size):
+    path = wordcloud_png(ANSWERS, tmp_path / "other.png", width=size[0], height=size[1])
     with Image.open(path) as image:
-        assert image.size == (400, 300)
+        assert image.size == size
+    assert 0.05 < ink(path) < 0.9
 
 
 def test_wordcloud_leaves_no_opinion_answers_out(tmp_path):
