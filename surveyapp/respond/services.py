@@ -261,7 +261,8 @@ _INSERT_COLUMNS = ("public_id", "form_id", "unit_id", "submitted_at", "duration_
 def _insert_statements(dialect: str) -> tuple[sa.Insert, sa.Insert]:
     """INSERT ... SELECT ... WHERE NOT EXISTS (this browser's response to the form), and a plain INSERT.
 
-    The first is used on SQLite only (inside the serialized write turn); see `insert_response`.
+    The first runs inside this browser's turn: SQLite's serialized write turn, a PostgreSQL advisory lock
+    (see `insert_response`).
     """
     c = _response_table.c
     params = {name: sa.bindparam(name, type_=c[name].type) for name in _INSERT_COLUMNS}
@@ -272,6 +273,13 @@ def _insert_statements(dialect: str) -> tuple[sa.Insert, sa.Insert]:
 
 
 _INSERTS: dict[str, tuple[sa.Insert, sa.Insert]] = {}   # built once per dialect: a response per request
+_BROWSER_LOCK = sa.text("SELECT pg_advisory_xact_lock(:key)")
+
+
+def _browser_lock_key(form: HasId, client_hash_value: str) -> int:
+    """A signed 64-bit PostgreSQL advisory lock key for one browser's responses to one form."""
+    digest = hashlib.blake2b(f"surveyapp.response:{form.id}:{client_hash_value}".encode(), digest_size=8)
+    return int.from_bytes(digest.digest(), "big", signed=True)
 
 
 def insert_response(form: FormRef, unit: HasId | None, answers: dict[str, Any], *, submit_token: str,
@@ -295,20 +303,17 @@ def insert_response(form: FormRef, unit: HasId | None, answers: dict[str, Any], 
         statements = _INSERTS[connection.dialect.name] = _insert_statements(connection.dialect.name)
     statement = statements[1]
     if once_per_browser and client_hash is not None:
-        if connection.dialect.name == "sqlite":
-            statement = statements[0]
-        elif previous_submit_tokens(form, client_hash):   # PostgreSQL: a separate check (no write turn;
-            return None                                    # INSERT ... SELECT failed its test there)
-    if not connection.execute(statement, values).rowcount:
+        statement = statements[0]
+        if connection.dialect.name == "postgresql":
+            # No write turn here, and under READ COMMITTED two tabs' INSERTs would each miss the other's
+            # uncommitted row: this browser's posts to the form take turns on a lock held until commit.
+            connection.execute(_BROWSER_LOCK, {"key": _browser_lock_key(form, client_hash)})
+    # rowcount of an INSERT must be asked for: psycopg forgets it when SQLAlchemy closes the cursor
+    if not connection.execute(statement, values, execution_options={"preserve_rowcount": True}).rowcount:
         return None
     logger.info("Response %s stored", public_id)
     return public_id
 
-
-def previous_submit_tokens(form: HasId, client_hash_value: str) -> list[str | None]:
-    """The submit tokens of responses already sent to `form` from this browser."""
-    return list(db.session.scalars(
-        sa.select(Response.submit_token).filter_by(form_id=form.id, client_hash=client_hash_value)))
 
 
 def submit_token_used(submit_token: str) -> bool:

@@ -159,3 +159,51 @@ def test_a_second_response_of_a_browser_stored_meanwhile_is_refused_inside_the_i
                                     **{**common, "once_per_browser": False}) is not None
     db.session.commit()
     assert len(responses()) == 3
+
+
+def test_two_tabs_posting_in_the_same_instant_store_one_response(app, open_form):
+    """Two tabs of one browser both passed the early check and post at once. The first holds this
+    browser's turn until it commits (SQLite: the write turn; PostgreSQL: an advisory lock per browser and
+    form); the second is let in after that, finds the first one inside its INSERT and stores nothing."""
+    import threading
+
+    from surveyapp.respond import services
+
+    survey, _ = open_form()
+    form = services.form_ref(survey.forms[0].token)
+    unit = services.UnitRef(survey.units[0].id, survey.units[0].code, survey.units[0].name)
+    db.session.commit()
+    inserted, release = threading.Event(), threading.Event()
+    stored: dict[str, str | None] = {}
+    failures: list[BaseException] = []
+
+    def tab(name: str, hold: bool) -> None:
+        try:
+            with app.app_context():
+                with services.serialized_write():
+                    stored[name] = services.insert_response(
+                        form, unit, {"q1": "小学"}, submit_token=name * 32, client_hash="c" * 64,
+                        duration_s=30.0, channel="手机", once_per_browser=True)
+                    if hold:
+                        inserted.set()
+                        release.wait(10)
+                    db.session.commit()
+                db.session.remove()
+        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+            failures.append(exc)
+            inserted.set()
+
+    first = threading.Thread(target=tab, args=("a", True))
+    first.start()
+    assert inserted.wait(10)
+    second = threading.Thread(target=tab, args=("b", False))
+    second.start()
+    second.join(1.0)
+    waited = second.is_alive()          # the second tab waits while the first holds the turn
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert failures == []
+    assert waited
+    assert stored["a"] is not None and stored["b"] is None
+    assert [r.submit_token for r in responses()] == ["a" * 32]
