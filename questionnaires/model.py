@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 Code = str | int
@@ -80,19 +81,30 @@ class Question:
         return TYPE_LABELS[self.type]
 
     def option(self, value: Any) -> Option | None:
-        """The option whose code or label equals `value` (compared as text), else None."""
+        """The option whose code or label equals `value` (compared as text; codes first), else None."""
         key = _text(value)
-        for opt in self.options:
-            if _text(opt.code) == key:
-                return opt
-        for opt in self.options:
-            if opt.label == key or (opt.other and key == OTHER_LABEL):
-                return opt
-        return None
+        by_code, by_label = self._option_keys
+        return by_code.get(key) or by_label.get(key)
 
     def option_by_code(self, code: Any) -> Option | None:
-        key = _text(code)
-        return next((opt for opt in self.options if _text(opt.code) == key), None)
+        return self._option_keys[0].get(_text(code))
+
+    @cached_property
+    def _option_keys(self) -> tuple[dict[str, Option], dict[str, Option]]:
+        """Options by code as text and by label (其他（请注明） too for the other option); the first wins."""
+        by_code: dict[str, Option] = {}
+        by_label: dict[str, Option] = {}
+        for opt in self.options:
+            by_code.setdefault(_text(opt.code), opt)
+            by_label.setdefault(opt.label, opt)
+            if opt.other:
+                by_label.setdefault(OTHER_LABEL, opt)
+        return by_code, by_label
+
+    @cached_property
+    def _show_if_text(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        """`show_if` with the codes as text: (earlier variable, codes that show this question), ..."""
+        return tuple((ref, frozenset(_text(c) for c in codes)) for ref, codes in self.show_if.items())
 
 
 @dataclass(frozen=True)
@@ -121,10 +133,9 @@ class Questionnaire:
 
     def is_visible(self, question: Question, answers: Mapping[str, Any]) -> bool:
         """Whether `question`'s show_if holds for `answers` (variable -> code or list of codes)."""
-        for ref, codes in question.show_if.items():
+        for ref, wanted in question._show_if_text:
             given = answers.get(ref)
             chosen = given if isinstance(given, list | tuple | set | frozenset) else [given]
-            wanted = {_text(c) for c in codes}
             if not any(c is not None and _text(c) in wanted for c in chosen):
                 return False
         return True
