@@ -72,23 +72,28 @@ class Target:
     """Submit tokens of this browser's earlier responses (when asked for, and repeats are not allowed)."""
 
 
-def _target(token: str, unit_code: str | None, client_hash_of: str | None = None) -> Target:
-    """The form, unit and survey state of a public URL; with `client_hash_of` (a browser's cookie id)
-    also that browser's earlier submit tokens, read in the same statement as the survey."""
+def _form_and_unit(token: str, unit_code: str | None) -> tuple[services.FormRef, services.UnitRef | None]:
+    """The form and unit of a public URL (immutable, cached per process); Refusal 404 for a bad link."""
     form = services.form_ref(token)
     if form is None:
         raise Refusal(404, "问卷链接无效",
                       "没有找到这份问卷，请检查链接是否完整，或向发放问卷的老师重新索取链接。")
     if unit_code is None:
-        unit = None
         if form.has_units:
             raise Refusal(404, "请使用学校的专属链接",
                           "本问卷需要通过学校（单位）的专属链接或二维码填写，请向学校索取完整的链接。")
-    else:
-        unit = services.unit_ref(form, unit_code)
-        if unit is None:
-            raise Refusal(404, "问卷链接无效",
-                          "链接中的学校（单位）代码不存在，请检查链接是否完整，或向学校重新索取链接。")
+        return form, None
+    unit = services.unit_ref(form, unit_code)
+    if unit is None:
+        raise Refusal(404, "问卷链接无效",
+                      "链接中的学校（单位）代码不存在，请检查链接是否完整，或向学校重新索取链接。")
+    return form, unit
+
+
+def _target(token: str, unit_code: str | None, client_hash_of: str | None = None) -> Target:
+    """The form, unit and survey state of a public URL; with `client_hash_of` (a browser's cookie id)
+    also that browser's earlier submit tokens, read in the same statement as the survey."""
+    form, unit = _form_and_unit(token, unit_code)
     client_hash = None if client_hash_of is None else _client_hash(form, client_hash_of)
     survey, previous = services.survey_and_tokens(form, client_hash)
     if survey is None:                                  # a form is never deleted; a restored database?
@@ -259,8 +264,8 @@ def _posted_form(target: Target) -> FlaskForm:
     return form
 
 
-def _thanks_redirect(target: Target, client_id: str | None = None, is_new: bool = False) -> HTTPResponse:
-    response = redirect(url_for("respond.thanks", token=target.form.token), code=303)
+def _thanks_redirect(form: services.FormRef, client_id: str | None = None, is_new: bool = False) -> HTTPResponse:
+    response = redirect(url_for("respond.thanks", token=form.token), code=303)
     return _with_client_cookie(response, client_id, is_new) if client_id else response
 
 
@@ -273,9 +278,9 @@ def _already_page(target: Target, status: int) -> HTTPResponse:
 @bp.route("/s/<token>/<unit_code>", methods=["GET", "POST"])
 def questionnaire(token: str, unit_code: str | None):  # noqa: ANN201
     client_id, is_new = _client_id()
-    target = _target(token, unit_code, None if is_new else client_id)
     if request.method == "POST":
-        return _submit(target, client_id, is_new)
+        return _submit(token, unit_code, client_id, is_new)
+    target = _target(token, unit_code, None if is_new else client_id)
     _refuse_unless_open(target.survey, services.survey_state(target.survey, _now()))
     if not is_new and _already_answered(target):
         return _already_page(target, 200)
@@ -294,40 +299,56 @@ def _csrf_checked() -> bool:
     return True
 
 
-def _submit(target: Target, client_id: str, is_new: bool) -> HTTPResponse:
-    secret = current_app.config["SECRET_KEY"]
-    raw, posted_token, started = qforms.posted_values(target.questionnaire, request.form)
+def _submit(token: str, unit_code: str | None, client_id: str, is_new: bool) -> HTTPResponse:
+    """A posted questionnaire. The usual post (genuine, complete, valid) is stored by one INSERT that also
+    checks that the survey is open and that this browser has not answered yet; every other post, and one
+    that INSERT refused, is answered from the survey's state and the browser's earlier responses, read
+    then, in the order: survey not open, page expired, already answered, problems in the answers."""
+    form, unit = _form_and_unit(token, unit_code)
+    raw, posted_token, started = qforms.posted_values(form.questionnaire, request.form)
     submit_token = services.valid_submit_token(posted_token)
+    genuine = _csrf_checked() and submit_token is not None
+    answers, problems = clean_answers(form.questionnaire, raw) if genuine else ({}, [])
+    if genuine and not problems:
+        stored = _store(form, unit, answers, submit_token, _client_hash(form, client_id), started)
+        if stored:
+            return _thanks_redirect(form, client_id, is_new)
+
+    target = _target(token, unit_code, None if is_new else client_id)
     state = services.survey_state(target.survey, _now())
     if state != "open":
         if submit_token is not None and services.submit_token_used(submit_token):
-            return _thanks_redirect(target)           # stored before it closed; this is a re-send
+            return _thanks_redirect(form)           # stored before it closed; this is a re-send
         _refuse_unless_open(target.survey, state)
     if not _csrf_checked():
         return _expired(target)
     if submit_token is None:
         return _render_questionnaire(target, _posted_form(target), status=400,
                                      banner="页面已过期，请检查您的回答后再次点击“提交问卷”。")
-    client_hash = _client_hash(target.form, client_id)
     seen = _already_answered(target, submit_token)
     if seen == "same":
-        return _thanks_redirect(target)
+        return _thanks_redirect(form)
     if seen == "other":
         return _already_page(target, 409)
-
-    answers, problems = clean_answers(target.questionnaire, raw)
     if problems:
         page = _render_questionnaire(target, _posted_form(target), status=422, problems=problems)
         return _with_client_cookie(page, client_id, is_new)
+    # Refused although open and not answered before: the survey closed and opened again in between.
+    return _render_questionnaire(target, _posted_form(target), status=409,
+                                 banner="提交没有成功，您的回答已保留。请再次点击“提交问卷”。")
 
-    duration_s = services.duration_since(secret, target.form, started)
+
+def _store(form: services.FormRef, unit: services.UnitRef | None, answers: dict[str, Any], submit_token: str,
+           client_hash: str, started: Any) -> bool:
+    """Store a genuine, valid submission and commit; False when the INSERT refused it (then nothing is
+    stored). True also for a re-send of a stored submission (its submit token is taken)."""
+    duration_s = services.duration_since(current_app.config["SECRET_KEY"], form, started)
     channel = services.channel_of(request.user_agent.string)
     try:
         with services.serialized_write():
             try:
-                stored = services.insert_response(
-                    target.form, target.unit, answers, submit_token=submit_token, client_hash=client_hash,
-                    duration_s=duration_s, channel=channel, once_per_browser=not target.survey.allow_repeat)
+                stored = services.insert_response(form, unit, answers, submit_token=submit_token,
+                                                  client_hash=client_hash, duration_s=duration_s, channel=channel)
                 db.session.commit()
             except BaseException:
                 db.session.rollback()               # give SQLite's write lock back before the next writer
@@ -335,13 +356,9 @@ def _submit(target: Target, client_id: str, is_new: bool) -> HTTPResponse:
     except IntegrityError:
         if not services.submit_token_used(submit_token):
             raise
-        current_app.logger.info("Duplicate submission to form %s ignored", target.form.id)
-        return _thanks_redirect(target, client_id, is_new)
-    if stored is None:                                 # this browser stored one meanwhile: a re-send of
-        if services.submit_token_used(submit_token):   # this very submission, or another tab's
-            return _thanks_redirect(target, client_id, is_new)
-        return _already_page(target, 409)
-    return _thanks_redirect(target, client_id, is_new)
+        current_app.logger.info("Duplicate submission to form %s ignored", form.id)
+        return True
+    return stored is not None
 
 
 def _expired(target: Target) -> HTTPResponse:

@@ -258,21 +258,24 @@ _INSERT_COLUMNS = ("public_id", "form_id", "unit_id", "submitted_at", "duration_
                    "submit_token", "client_hash", "answers", "codes", "texts")
 
 
-def _insert_statements(dialect: str) -> tuple[sa.Insert, sa.Insert]:
-    """INSERT ... SELECT ... WHERE NOT EXISTS (this browser's response to the form), and a plain INSERT.
-
-    The first runs inside this browser's turn: SQLite's serialized write turn, a PostgreSQL advisory lock
-    (see `insert_response`).
-    """
-    c = _response_table.c
+def _guarded_insert() -> sa.Insert:
+    """INSERT ... SELECT <the values> WHERE the survey accepts a response at ``submitted_at`` and, unless it
+    allows repeats, this browser has no response to the form yet. Built once (a response per request)."""
+    c, s = _response_table.c, _survey_table.c
     params = {name: sa.bindparam(name, type_=c[name].type) for name in _INSERT_COLUMNS}
-    first = (sa.select(*params.values())
-             .where(~sa.exists().where(c.form_id == params["form_id"], c.client_hash == params["client_hash"])))
-    return (sa.insert(_response_table).from_select(list(_INSERT_COLUMNS), first),
-            sa.insert(_response_table).values(params))
+    now, client_hash = params["submitted_at"], params["client_hash"]
+    accepting = sa.exists().where(
+        s.id == sa.bindparam("survey_id", type_=s.id.type),
+        s.status == "open",
+        sa.or_(s.opens_at.is_(None), s.opens_at <= now),
+        sa.or_(s.closes_at.is_(None), now < s.closes_at),
+        sa.or_(s.allow_repeat.is_(True), client_hash.is_(None),
+               ~sa.exists().where(c.form_id == params["form_id"], c.client_hash == client_hash)))
+    return sa.insert(_response_table).from_select(list(_INSERT_COLUMNS),
+                                                  sa.select(*params.values()).where(accepting))
 
 
-_INSERTS: dict[str, tuple[sa.Insert, sa.Insert]] = {}   # built once per dialect: a response per request
+_INSERT = _guarded_insert()
 _BROWSER_LOCK = sa.text("SELECT pg_advisory_xact_lock(:key)")
 
 
@@ -283,37 +286,32 @@ def _browser_lock_key(form: HasId, client_hash_value: str) -> int:
 
 
 def insert_response(form: FormRef, unit: HasId | None, answers: dict[str, Any], *, submit_token: str,
-                    client_hash: str | None, duration_s: float | None, channel: str,
-                    once_per_browser: bool) -> str | None:
-    """Insert one response with a single Core statement; its public id, or None when `once_per_browser`
-    and a response of this browser to `form` exists already (the check is part of the INSERT, so two tabs
-    posting at once cannot both store one).
+                    client_hash: str | None, duration_s: float | None, channel: str) -> str | None:
+    """Insert one response with a single statement that also decides whether it may be stored: its public
+    id, or None (nothing stored) when the survey does not accept responses at this moment, or does not
+    allow repeats and this browser (`client_hash`) has a response to `form` already.
 
-    Raises sqlalchemy.exc.IntegrityError when `submit_token` was used before; the caller rolls back.
+    The decision is part of the INSERT, taken in this browser's turn (SQLite: the serialized write turn
+    around insert and commit, see `serialized_write`; PostgreSQL: an advisory lock per browser and form,
+    held until the commit), so two tabs posting at once cannot both store one and a survey closed a moment
+    ago takes nothing more. Raises sqlalchemy.exc.IntegrityError when `submit_token` was used before; the
+    caller rolls back.
     """
     codes, texts = encode_or_none(form.questionnaire, answers)
     public_id = new_token()
     values = dict(public_id=public_id, form_id=form.id, unit_id=unit.id if unit is not None else None,
                   submitted_at=utcnow(), duration_s=duration_s, channel=channel, status="valid",
                   submit_token=submit_token, client_hash=client_hash, answers=answers, codes=codes,
-                  texts=texts)
+                  texts=texts, survey_id=form.survey_id)
     connection = db.session.connection()
-    statements = _INSERTS.get(connection.dialect.name)
-    if statements is None:
-        statements = _INSERTS[connection.dialect.name] = _insert_statements(connection.dialect.name)
-    statement = statements[1]
-    if once_per_browser and client_hash is not None:
-        statement = statements[0]
-        if connection.dialect.name == "postgresql":
-            # No write turn here, and under READ COMMITTED two tabs' INSERTs would each miss the other's
-            # uncommitted row: this browser's posts to the form take turns on a lock held until commit.
-            connection.execute(_BROWSER_LOCK, {"key": _browser_lock_key(form, client_hash)})
+    if client_hash is not None and connection.dialect.name == "postgresql":
+        # Under READ COMMITTED two tabs' INSERTs would each miss the other's uncommitted row.
+        connection.execute(_BROWSER_LOCK, {"key": _browser_lock_key(form, client_hash)})
     # rowcount of an INSERT must be asked for: psycopg forgets it when SQLAlchemy closes the cursor
-    if not connection.execute(statement, values, execution_options={"preserve_rowcount": True}).rowcount:
+    if not connection.execute(_INSERT, values, execution_options={"preserve_rowcount": True}).rowcount:
         return None
     logger.info("Response %s stored", public_id)
     return public_id
-
 
 
 def submit_token_used(submit_token: str) -> bool:

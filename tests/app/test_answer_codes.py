@@ -224,7 +224,7 @@ def test_stored_responses_carry_codes(app, make_survey):
                                                       "q5.other": "邻居", "q16": "45"}, enforce_required=False)
     assert not problems
     public_id = insert_response(form_ref(form.token), survey.units[0], answers, submit_token="t" * 32,
-                                client_hash=None, duration_s=100.0, channel="微信", once_per_browser=False)
+                                client_hash=None, duration_s=100.0, channel="微信")
     db.session.commit()
     response = db.session.scalar(sa.select(Response).filter_by(public_id=public_id))
     assert response.codes == encode(questionnaire, answers)[0]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from surveyapp.extensions import db
 from tests.respond.conftest import VALID
 from tests.respond.helpers import open_page, post_answers, responses
@@ -142,7 +144,7 @@ def test_a_second_response_of_a_browser_stored_meanwhile_is_refused_inside_the_i
     survey, _ = open_form()
     form = services.form_ref(survey.forms[0].token)
     unit = survey.units[0]
-    common = dict(client_hash="a" * 64, duration_s=30.0, channel="手机", once_per_browser=True)
+    common = dict(client_hash="a" * 64, duration_s=30.0, channel="手机")
     with caplog.at_level(logging.INFO, logger="surveyapp.respond.services"):
         first = services.insert_response(form, unit, {"q1": "小学"}, submit_token="t" * 32, **common)
         db.session.commit()
@@ -152,13 +154,42 @@ def test_a_second_response_of_a_browser_stored_meanwhile_is_refused_inside_the_i
     assert f"Response {first} stored" in caplog.text
     [stored] = responses()
     assert (stored.public_id, stored.answers, stored.submit_token) == (first, {"q1": "小学"}, "t" * 32)
-    # another browser, or a survey that allows repeats, is not held back by it
+    # another browser, a browser without a cookie, or a survey that allows repeats is not held back by it
     assert services.insert_response(form, unit, {"q1": "高中"}, submit_token="v" * 32,
                                     **{**common, "client_hash": "b" * 64}) is not None
     assert services.insert_response(form, unit, {"q1": "高中"}, submit_token="w" * 32,
-                                    **{**common, "once_per_browser": False}) is not None
+                                    **{**common, "client_hash": None}) is not None
+    survey.allow_repeat = True
     db.session.commit()
-    assert len(responses()) == 3
+    assert services.insert_response(form, unit, {"q1": "高中"}, submit_token="x" * 32, **common) is not None
+    db.session.commit()
+    assert len(responses()) == 4
+
+
+@pytest.mark.parametrize("change", ["closed", "draft", "closes_at passed", "opens_at ahead"])
+def test_the_insert_stores_nothing_once_the_survey_no_longer_accepts_responses(open_form, change):
+    """A survey closed between the last check and the INSERT takes nothing more: the INSERT itself asks."""
+    from datetime import UTC, datetime, timedelta
+
+    from surveyapp.respond import services
+
+    survey, _ = open_form()
+    form = services.form_ref(survey.forms[0].token)
+    now = datetime.now(UTC)
+    if change in ("closed", "draft"):
+        survey.status = change
+    elif change == "closes_at passed":
+        survey.closes_at = now - timedelta(seconds=1)
+    else:
+        survey.opens_at = now + timedelta(minutes=5)
+    db.session.commit()
+    assert services.insert_response(form, survey.units[0], {"q1": "小学"}, submit_token="t" * 32,
+                                    client_hash="a" * 64, duration_s=30.0, channel="手机") is None
+    assert responses() == []
+    survey.status, survey.opens_at, survey.closes_at = "open", now - timedelta(minutes=5), now + timedelta(minutes=5)
+    db.session.commit()
+    assert services.insert_response(form, survey.units[0], {"q1": "小学"}, submit_token="t" * 32,
+                                    client_hash="a" * 64, duration_s=30.0, channel="手机") is not None
 
 
 def test_two_tabs_posting_in_the_same_instant_store_one_response(app, open_form):
@@ -183,7 +214,7 @@ def test_two_tabs_posting_in_the_same_instant_store_one_response(app, open_form)
                 with services.serialized_write():
                     stored[name] = services.insert_response(
                         form, unit, {"q1": "小学"}, submit_token=name * 32, client_hash="c" * 64,
-                        duration_s=30.0, channel="手机", once_per_browser=True)
+                        duration_s=30.0, channel="手机")
                     if hold:
                         inserted.set()
                         release.wait(10)

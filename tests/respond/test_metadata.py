@@ -102,7 +102,7 @@ def test_insert_response_logs_and_leaves_the_commit_to_the_caller(open_form, cap
     form, unit = form_ref(survey.forms[0].token), survey.units[0]
     with caplog.at_level(logging.INFO, logger="surveyapp.respond.services"):
         public_id = insert_response(form, unit, {"q1": "小学"}, submit_token="t" * 32, client_hash=None,
-                                    duration_s=12.0, channel="手机", once_per_browser=True)
+                                    duration_s=12.0, channel="手机")
     assert len(responses()) == 1
     assert f"Response {public_id} stored" in caplog.text
     db.session.rollback()
