@@ -35,10 +35,11 @@ def load_form_frame(forms: Iterable[Form], questionnaire: Questionnaire, include
                     ) -> pd.DataFrame:
     """Responses to the given forms (all of one questionnaire) as a responses frame.
 
-    Reads raw columns through Core. Answers come from the columnar copy (``Response.codes`` decoded a
-    column at a time by :func:`surveyapp.answer_codes.decode`, ``Response.texts`` in one JSON parse);
-    responses without a readable copy (stored before it existed, answers it cannot hold, or a form of
-    another questionnaire version) are read from their JSON document, all of them in one parse.
+    Reads the columns as the database driver returns them (see `_fetch_raw`). Answers come from the
+    columnar copy (``Response.codes`` decoded a column at a time by :func:`surveyapp.answer_codes.decode`,
+    ``Response.texts`` in one JSON parse); responses without a readable copy (stored before it existed,
+    answers it cannot hold, or a form of another questionnaire version) are read from their JSON document,
+    all of them in one parse.
     """
     forms = list(forms)
     coded_forms = [int(f.id) for f in forms if f.version.content_hash == questionnaire.content_hash]

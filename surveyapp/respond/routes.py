@@ -307,7 +307,8 @@ def _submit(token: str, unit_code: str | None, client_id: str, is_new: bool) -> 
     form, unit = _form_and_unit(token, unit_code)
     raw, posted_token, started = qforms.posted_values(form.questionnaire, request.form)
     submit_token = services.valid_submit_token(posted_token)
-    genuine = _csrf_checked() and submit_token is not None
+    csrf_ok = _csrf_checked()
+    genuine = csrf_ok and submit_token is not None
     answers, problems = clean_answers(form.questionnaire, raw) if genuine else ({}, [])
     if genuine and not problems:
         stored = _store(form, unit, answers, submit_token, _client_hash(form, client_id), started)
@@ -320,7 +321,7 @@ def _submit(token: str, unit_code: str | None, client_id: str, is_new: bool) -> 
         if submit_token is not None and services.submit_token_used(submit_token):
             return _thanks_redirect(form)           # stored before it closed; this is a re-send
         _refuse_unless_open(target.survey, state)
-    if not _csrf_checked():
+    if not csrf_ok:
         return _expired(target)
     if submit_token is None:
         return _render_questionnaire(target, _posted_form(target), status=400,
