@@ -17,6 +17,7 @@ the dictionary file. Where no file can be written the same index is built in mem
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import logging
@@ -171,18 +172,10 @@ def open_prefix_dictionary(cache_dir: str | Path | None = None) -> PrefixDiction
         return PrefixDictionary(connection)
 
 
-_shared: PrefixDictionary | None = None
-_shared_lock = threading.Lock()
-
-
+@functools.cache
 def prefix_dictionary() -> PrefixDictionary:
     """The process's :class:`PrefixDictionary` of jieba's main dictionary (opened once)."""
-    global _shared
-    if _shared is None:
-        with _shared_lock:
-            if _shared is None:
-                _shared = open_prefix_dictionary()
-    return _shared
+    return open_prefix_dictionary()
 
 
 def reference_tokenizer(dictionary: PrefixDictionary | None = None) -> Any:

@@ -236,7 +236,8 @@ def _decode_texts(variables: Sequence[str], texts: Sequence[str | None]) -> dict
     return columns
 
 
-def _object_array(values: list[Any]) -> np.ndarray:
+def object_array(values: Sequence[Any]) -> np.ndarray:
+    """A 1-D object array of scalar `values` (numbers, text, None)."""
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
@@ -267,7 +268,7 @@ def _number_objects(numbers: np.ndarray) -> np.ndarray:
     whole = given & (numbers == np.floor(np.where(given, numbers, 0)))
     fraction = given & ~whole
     if whole.any():
-        out[whole] = _object_array(numbers[whole].astype(np.int64).tolist())
+        out[whole] = object_array(numbers[whole].astype(np.int64).tolist())
     if fraction.any():
-        out[fraction] = _object_array(numbers[fraction].tolist())
+        out[fraction] = object_array(numbers[fraction].tolist())
     return out

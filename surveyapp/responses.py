@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from questionnaires import Questionnaire
 
-from .answer_codes import FORMAT, NotDecodable, decode, layout
+from .answer_codes import FORMAT, NotDecodable, decode, layout, object_array
 from .extensions import db
 from .models import Form, Response, Survey, Unit
 from .surveys.services import SurveyError, get_survey, version_questionnaire
@@ -84,9 +84,7 @@ def load_form_frame(forms: Iterable[Form], questionnaire: Questionnaire, include
 
 
 def _object_series(values: Sequence[object]) -> pd.Series:
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    return pd.Series(array, dtype=object, copy=False)
+    return pd.Series(object_array(values), dtype=object, copy=False)
 
 
 def _lookup_series(keys: Sequence[int | None], values: dict[int, object]) -> pd.Series:
