@@ -34,8 +34,8 @@ import time  # noqa: E402
 import sqlalchemy as sa  # noqa: E402
 
 from bench.common import SLUG, bench_database, open_app, rss_mb, survey_forms, verdict  # noqa: E402
-from surveyapp.console import analysis_services  # noqa: E402
-from surveyapp.console.analysis_services import fingerprint  # noqa: E402
+from surveyapp import cached_frames  # noqa: E402
+from surveyapp.cached_frames import fingerprint  # noqa: E402
 from surveyapp.extensions import db  # noqa: E402
 from surveyapp.models import Response  # noqa: E402
 
@@ -109,7 +109,7 @@ def main() -> int:
 
     ok = True
     reads: list[float] = []
-    real_load = analysis_services.load_form_frame
+    real_load = cached_frames.load_form_frame
 
     def timed_load(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         started = time.perf_counter()
@@ -118,9 +118,9 @@ def main() -> int:
         finally:
             reads.append(time.perf_counter() - started)
 
-    analysis_services.load_form_frame = timed_load   # measures the read inside the cold page
+    cached_frames.load_form_frame = timed_load   # measures the read inside the cold page
     cold, html = timed_get(client, f"{base}?q={MAIN_FORM}")
-    analysis_services.load_form_frame = real_load
+    cached_frames.load_form_frame = real_load
     valid = re.search(r'id="count-valid">(\d+)<', html).group(1)
     ok &= line(f"statistics page cold ({MAIN_FORM}, {int(valid):,} valid)", cold, COLD_TARGET)
     line("  of which: load_form_frame (surveyapp.responses, the read)", sum(reads))

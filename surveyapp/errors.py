@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, render_template_string
 from werkzeug.exceptions import HTTPException
 
+from questionnaires import InputError
+
 from .extensions import db
 
 MESSAGES = {
@@ -39,3 +41,15 @@ def register_error_handlers(app: Flask) -> None:
         db.session.rollback()
         app.logger.exception("Unhandled error")
         return error_page(500, "出错了", MESSAGES[500])
+
+
+class ConsoleError(InputError):
+    """An evaluator's request that cannot be done; `problems` hold one Chinese message for the page."""
+
+    def __init__(self, problem: str, source: str = "console"):
+        super().__init__(source, [("", problem)])
+
+    @property
+    def problem(self) -> str:
+        """The Chinese message to show."""
+        return self.problems[0][1]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -26,6 +27,8 @@ from .extensions import db
 SURVEY_STATUSES = ("draft", "open", "closed")
 RESPONSE_STATUSES = ("valid", "invalid")
 CHANNELS = ("微信", "手机", "电脑")
+LOCAL_TZ = ZoneInfo("Asia/Shanghai")
+"""Beijing time: days and times are shown and counted in it."""
 
 JSONDocument = sa.JSON().with_variant(JSONB(), "postgresql")
 NullableJSONDocument = sa.JSON(none_as_null=True).with_variant(JSONB(none_as_null=True), "postgresql")

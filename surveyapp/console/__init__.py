@@ -1,16 +1,17 @@
-"""The evaluator console: login, surveys, links and QR codes, progress, screening, downloads.
+"""The evaluator console's shell: one blueprint, its base pages, the survey tab bar and template filters.
 
-One blueprint, routes split by feature (``auth_routes``, ``surveys``, ``distribution``, ``progress``,
-``screening``, ``downloads``); every page needs a logged-in evaluator except the login page.
+The pages themselves live in their feature packages (``surveyapp.auth``, ``surveys``, ``links``,
+``progress``, ``screening``, ``statistics``, ``opentext``, ``scoring``, ``downloads``), each holding its
+routes, forms and services; their ``routes`` modules attach to :data:`bp` (see
+:mod:`surveyapp.blueprints`). Every page needs a logged-in evaluator except the login page.
 
-Pages of a survey appear in its tab bar from :data:`SURVEY_NAV`; a later feature (statistics, open
-questions, scoring) adds its route module here and one ``(endpoint, label)`` entry to that list.
+Pages of a survey appear in its tab bar from :data:`SURVEY_NAV`: a new feature adds one
+``(endpoint, label)`` entry there.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, request
 from flask_login import current_user
@@ -18,13 +19,13 @@ from flask_login import current_user
 from questionnaires import ROLE_LABELS
 
 from ..extensions import login_manager
+from ..models import LOCAL_TZ
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates",
                static_folder="static", static_url_path="/static")
 
 PUBLIC_ENDPOINTS = frozenset({"console.login", "console.static"})
 JSON_ENDPOINTS = frozenset({"console.progress_data"})
-LOCAL_TZ = ZoneInfo("Asia/Shanghai")
 
 SURVEY_NAV: list[tuple[str, str]] = [
     ("console.survey", "概览"),
@@ -84,15 +85,3 @@ def _console_globals() -> dict:
     return {"SURVEY_NAV": SURVEY_NAV, "STATUS_LABELS": STATUS_LABELS,
             "active_tab": NAV_PARENT.get(request.endpoint or "", request.endpoint)}
 
-
-from . import (  # noqa: E402,F401
-    auth_routes,
-    distribution,
-    downloads,
-    progress,
-    scoring,
-    screening,
-    statistics,
-    surveys,
-    text_analysis,
-)

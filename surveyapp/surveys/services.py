@@ -13,8 +13,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from questionnaires import InputError, Questionnaire, load_questionnaire, parse_questionnaire
+from questionnaires import SHIPPED, InputError, Questionnaire, load_folder, load_questionnaire, parse_questionnaire
 
+from ..errors import ConsoleError
 from ..extensions import db
 from ..models import SURVEY_STATUSES, Form, QuestionnaireVersion, Survey, Unit
 from .units import UnitRow
@@ -131,3 +132,37 @@ def survey_links(survey: Survey, base_url: str) -> list[Link]:
         for unit in survey.units:
             links.append(Link(form, unit, f"{base}/s/{form.token}/{unit.code}"))
     return links
+
+
+def shipped_questionnaires(folder: Path = SHIPPED) -> list[Questionnaire]:
+    """The project's questionnaires, ordered by id."""
+    return sorted(load_folder([folder]).values(), key=lambda q: q.id)
+
+
+def slug_taken(slug: str) -> bool:
+    return db.session.scalar(sa.select(Survey.id).filter_by(slug=slug)) is not None
+
+
+RESERVED_SLUGS = frozenset({"new"})
+def create_console_survey(title: str, slug: str, chosen: list[tuple[Questionnaire, str]],
+                          units: list[UnitRow]) -> Survey:
+    """Create a draft survey offering each chosen (questionnaire, role) in every unit."""
+    if slug in RESERVED_SLUGS:
+        raise ConsoleError(f"代码 {slug} 是保留字，请换一个。")
+    if slug_taken(slug):
+        raise ConsoleError(f"代码 {slug} 已被另一个调查使用，请换一个。")
+    forms = [FormSpec(Path(q.source), role) for q, role in chosen]
+    return create_survey(title, slug, forms, units)
+
+
+STATUS_ACTIONS = {"open": "open", "close": "closed"}
+
+
+def change_survey_status(survey: Survey, action: str) -> Survey:
+    """Open (also reopen) or close a survey."""
+    if action not in STATUS_ACTIONS:
+        raise ConsoleError(f"未知操作：{action}")
+    try:
+        return set_status(survey, STATUS_ACTIONS[action])
+    except SurveyError as exc:
+        raise ConsoleError("无法更改调查状态：" + exc.message) from exc

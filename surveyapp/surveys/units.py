@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,3 +69,29 @@ def read_units_csv(path: str | Path) -> list[UnitRow]:
     except UnicodeDecodeError as exc:
         raise InputError(str(path), [("", f"not UTF-8 text (byte {exc.start}); save the CSV as UTF-8")]) from exc
     return parse_units_csv(text, str(path))
+
+
+ROW_PLACE = re.compile(r"^row (\d+)$")
+
+
+def read_uploaded_units(data: bytes, filename: str) -> list[UnitRow]:
+    """Units from an uploaded CSV (UTF-8, with or without BOM, or the GBK Excel writes on Chinese Windows).
+
+    Raises InputError whose problems name the rows (``第 3 行``) and what is wrong with each.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            problem = f"无法识别文件编码（第 {exc.start} 字节）；请另存为 UTF-8 CSV"
+            raise InputError(filename, [("", problem)]) from exc
+    try:
+        return parse_units_csv(text, filename)
+    except InputError as exc:
+        problems = []
+        for place, problem in exc.problems:
+            match = ROW_PLACE.match(place)
+            problems.append((f"第 {match.group(1)} 行" if match else place, problem))
+        raise InputError(exc.source, problems) from exc

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from questionnaires import clean_answers
+from surveyapp.auth.login import forget_unknown_failures
 from surveyapp.auth.services import create_user
-from surveyapp.console.services import forget_unknown_failures
 from surveyapp.extensions import db
 from surveyapp.models import Response, Survey
 from surveyapp.surveys.services import version_questionnaire

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from PIL import Image
 
-from surveyapp.console.analysis_services import report_available
+from surveyapp.downloads.services import report_available
 
 from .conftest import STUDENT_ANSWERS
 

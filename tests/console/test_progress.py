@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from surveyapp.console.services import survey_progress
+from surveyapp.progress.services import survey_progress
 
 TEACHER = {"q1": "小学", "q2": "5年及以下", "q3": ["学科教师"], "q4": "从未使用"}
 

@@ -12,10 +12,10 @@ import pytest
 from PIL import Image
 
 from questionnaires import SHIPPED
-from surveyapp.console import analysis_services
-from surveyapp.console.services import set_response_status
+from surveyapp import cached_frames
 from surveyapp.extensions import db
 from surveyapp.models import Response
+from surveyapp.screening.services import set_response_status
 from surveyapp.surveys.services import FormSpec, create_survey, set_status
 from surveyapp.surveys.units import UnitRow
 
@@ -212,8 +212,8 @@ def test_charts_are_png_per_table(console, survey):
 def test_cache_serves_the_same_page_and_follows_new_and_invalidated_responses(console, survey, add_response,
                                                                                monkeypatch, evaluator):
     reads = []
-    real = analysis_services.load_form_frame
-    monkeypatch.setattr(analysis_services, "load_form_frame",
+    real = cached_frames.load_form_frame
+    monkeypatch.setattr(cached_frames, "load_form_frame",
                         lambda *a, **k: reads.append(a[1].id) or real(*a, **k))
     first = page(console, survey)
     assert reads == [Q]
@@ -240,18 +240,18 @@ def test_cache_serves_the_same_page_and_follows_new_and_invalidated_responses(co
 
 def test_fingerprint_is_one_query_that_moves_with_changes(app, survey, add_response, evaluator):
     ids = [f.id for f in survey.forms]
-    before = analysis_services.fingerprint(ids)
+    before = cached_frames.fingerprint(ids)
     assert (before.responses, before.changes) == (6, 0)
     added = add_response(survey, "student", "S1")
-    after = analysis_services.fingerprint(ids)
+    after = cached_frames.fingerprint(ids)
     assert (after.responses, after.max_response_id) == (7, added.id)
     set_response_status(added, "invalid", "测试", evaluator)
     db.session.commit()
-    assert analysis_services.fingerprint(ids).changes == 1
+    assert cached_frames.fingerprint(ids).changes == 1
 
 
 def test_lru_cache_is_bounded_by_weight():
-    cache = analysis_services.LRUCache(10)
+    cache = cached_frames.WeightedCache(10)
     cache.put("a", 1, weight=6)
     cache.put("b", 2, weight=3)
     assert cache.get("a") == 1                 # a is now the most recent

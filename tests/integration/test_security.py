@@ -20,10 +20,10 @@ from openpyxl import load_workbook
 
 from questionnaires import SHIPPED
 from surveyapp import create_app
+from surveyapp.auth.login import forget_unknown_failures
 from surveyapp.auth.services import create_user
 from surveyapp.config import DEV_SECRET
 from surveyapp.console import PUBLIC_ENDPOINTS
-from surveyapp.console.services import forget_unknown_failures
 from surveyapp.extensions import db
 from surveyapp.models import Response, Survey
 from surveyapp.respond import routes as respond_routes

@@ -9,8 +9,11 @@ from flask import abort, flash, redirect, render_template, request, send_file, u
 from analysis.scoring import ScoringError, load_indicators
 from analysis.scoring.table import table_rows
 
-from . import bp
-from .analysis_services import (
+from ..console import bp
+from ..console.access import survey_or_404
+from ..console.forms import PostForm
+from ..errors import ConsoleError
+from .services import (
     inputs_by_index,
     load_scoring_inputs,
     parse_scoring_form,
@@ -19,9 +22,6 @@ from .analysis_services import (
     score_file,
     score_survey,
 )
-from .forms import PostForm
-from .services import ConsoleError
-from .surveys import survey_or_404
 
 RULE_LABELS = {
     "manual": "人工评分", "yes_no": "是否完成", "checklist": "逐项核查", "proportional": "按比例计分",

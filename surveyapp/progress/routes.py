@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import jsonify, render_template
 
-from . import bp
+from ..console import bp
+from ..console.access import survey_or_404
 from .services import survey_progress
-from .surveys import survey_or_404
 
 
 @bp.route("/surveys/<slug>/progress")

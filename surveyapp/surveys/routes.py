@@ -6,27 +6,14 @@ from flask import abort, flash, redirect, render_template, url_for
 
 from questionnaires import InputError
 
+from ..console import bp
+from ..console.access import survey_or_404
+from ..errors import ConsoleError
 from ..extensions import db
-from ..models import Survey
-from . import bp
 from .forms import StatusForm, survey_form_class
-from .services import (
-    ConsoleError,
-    change_survey_status,
-    create_console_survey,
-    find_survey,
-    list_surveys,
-    read_uploaded_units,
-    shipped_questionnaires,
-    survey_overview,
-)
-
-
-def survey_or_404(slug: str) -> Survey:
-    survey = find_survey(slug)
-    if survey is None:
-        abort(404)
-    return survey
+from .overview import list_surveys, survey_overview
+from .services import change_survey_status, create_console_survey, shipped_questionnaires
+from .units import read_uploaded_units
 
 
 @bp.route("/")
@@ -73,7 +60,7 @@ def survey_status(slug: str):
         change_survey_status(survey, form.action.data)
     except ConsoleError as exc:
         db.session.rollback()
-        flash(exc.problems[0][1], "error")
+        flash(exc.problem, "error")
     else:
         db.session.commit()
         flash("调查已开始收集答卷。" if survey.status == "open" else "调查已结束收集。", "success")

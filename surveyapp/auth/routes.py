@@ -7,10 +7,11 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
+from ..console import bp
+from ..console.forms import PostForm
 from ..extensions import db
-from . import bp
-from .forms import LoginForm, PostForm
-from .services import LoginRefused, authenticate
+from .forms import LoginForm
+from .login import LoginRefused, authenticate
 
 
 def _safe_next(target: str | None) -> str:

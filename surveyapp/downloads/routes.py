@@ -7,20 +7,21 @@ import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 
-from . import bp
-from .analysis_services import (
+from ..cached_frames import pick_form, survey_forms
+from ..console import bp
+from ..console.access import survey_or_404
+from ..errors import ConsoleError
+from ..scoring.services import indicator_files, pick_indicators
+from ..surveys.overview import survey_overview
+from .services import (
     REPORT_SECTIONS,
-    indicator_files,
-    pick_form,
-    pick_indicators,
+    export_file,
     pictures_zip,
+    questionnaire_downloads,
     report_available,
     report_docx,
     statistics_workbook,
-    survey_forms,
 )
-from .services import ConsoleError, export_file, questionnaire_downloads, survey_overview
-from .surveys import survey_or_404
 
 MIMETYPES = {
     "csv": "text/csv",
@@ -84,7 +85,7 @@ def download_report(slug: str):
         data = report_docx(survey, request.args.getlist("section"), indicators,
                            charts=request.args.get("charts", "1") != "0")
     except ConsoleError as exc:
-        flash(exc.problems[0][1], "error")
+        flash(exc.problem, "error")
         return redirect(url_for("console.downloads", slug=slug))
     return send_file(io.BytesIO(data), mimetype=MIMETYPES["docx"], as_attachment=True,
                      download_name=f"{survey.slug}-report.docx")

@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from ..console import bp
+from ..console.access import survey_or_404
+from ..errors import ConsoleError
 from ..extensions import db
-from . import bp
 from .forms import BulkMarkForm, MarkForm
 from .services import (
-    ConsoleError,
     answer_lines,
     find_response,
     flag_label,
@@ -21,7 +22,6 @@ from .services import (
     set_response_status,
     status_history,
 )
-from .surveys import survey_or_404
 
 SHOWN = 1000
 """At most this many flagged responses are listed on the page (all of them count in the totals)."""
@@ -56,7 +56,7 @@ def screening_bulk(slug: str):
         count = mark_flagged_invalid(survey, form.flag.data, current_user._get_current_object())
     except ConsoleError as exc:
         db.session.rollback()
-        flash(exc.problems[0][1], "error")
+        flash(exc.problem, "error")
         return redirect(url_for("console.screening", slug=slug))
     db.session.commit()
     flash(f"已将 {count} 份“{flag_label(form.flag.data)}”答卷判为无效，可在答卷页逐份恢复。", "success")
@@ -77,7 +77,7 @@ def response_detail(slug: str, public_id: str):
                                     current_user._get_current_object())
             except ConsoleError as exc:
                 db.session.rollback()
-                flash(exc.problems[0][1], "error")
+                flash(exc.problem, "error")
             else:
                 db.session.commit()
                 flash("已判为无效答卷。" if response.status == "invalid" else "已恢复为有效答卷。", "success")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app, render_template, request
 
+from ..console import bp
+from ..console.access import survey_or_404
 from ..surveys.services import survey_links
-from . import bp
 from .services import find_link, print_pages, qr_bytes
-from .surveys import survey_or_404
 
 MIMETYPES = {"png": "image/png", "svg": "image/svg+xml"}
 

@@ -6,19 +6,11 @@ from flask import abort, render_template, request
 
 from analysis.errors import NothingToDraw
 
-from . import bp
-from .analysis_services import (
-    Filters,
-    open_variables,
-    pick_form,
-    pick_open_variable,
-    survey_units,
-    text_analysis,
-    wordcloud_note,
-    wordcloud_png,
-)
-from .services import ConsoleError
-from .surveys import survey_or_404
+from ..cached_frames import Filters, pick_form, survey_units
+from ..console import bp
+from ..console.access import survey_or_404
+from ..errors import ConsoleError
+from .services import open_variables, pick_open_variable, text_analysis, wordcloud_note, wordcloud_png
 
 
 def _choice(slug: str):  # noqa: ANN202

@@ -6,20 +6,11 @@ from flask import abort, render_template, request
 
 from analysis.errors import NothingToDraw
 
-from . import bp
-from .analysis_services import (
-    MARKERS,
-    METHOD_LABELS,
-    Filters,
-    SatisfactionChoice,
-    chart_png,
-    pick_form,
-    rated_questions,
-    statistics,
-    survey_units,
-)
-from .services import ConsoleError
-from .surveys import survey_or_404
+from ..cached_frames import Filters, pick_form, survey_units
+from ..console import bp
+from ..console.access import survey_or_404
+from ..errors import ConsoleError
+from .services import MARKERS, METHOD_LABELS, SatisfactionChoice, chart_png, rated_questions, statistics
 
 
 def _form_or_404(survey, questionnaire_id):  # noqa: ANN001, ANN202

@@ -1,0 +1,12 @@
+"""The login form."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+
+class LoginForm(FlaskForm):
+    username = StringField("用户名", validators=[DataRequired("请输入用户名。"), Length(max=64)])
+    password = PasswordField("密码", validators=[DataRequired("请输入密码。"), Length(max=200)])

@@ -1,0 +1,1 @@
+"""Downloads: raw response files, statistics workbooks, pictures and the Word appendix."""

@@ -1,0 +1,155 @@
+"""Downloads: raw response files, statistics workbooks, pictures and the Word appendix."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from ..cached_frames import (
+    Filters,
+    SurveyForm,
+    all_frames,
+    fingerprint,
+    form_frame,
+)
+from ..errors import ConsoleError
+from ..files import written_bytes
+from ..models import Survey
+from ..opentext.services import open_variables, wordcloud_png
+from ..responses import load_survey_frames, survey_questionnaires
+from ..scoring.services import IndicatorFile, load_scoring_inputs, score_survey
+from ..statistics.services import SatisfactionChoice, chart_png, default_rated, satisfaction_groups, statistics
+from ..surveys.overview import SurveyOverview
+
+
+def export_file(survey: Survey, kind: str, questionnaire_id: str | None = None) -> tuple[io.BytesIO, str]:
+    """The survey's responses (valid and invalid, with status) as a response file in memory.
+
+    `kind` is ``csv`` (one questionnaire: `questionnaire_id`, or the only one) or ``xlsx`` (every
+    questionnaire, one sheet each). Returns the bytes and a download name.
+    """
+    from analysis.responses import write_responses, write_responses_xlsx
+
+    if kind not in ("csv", "xlsx"):
+        raise ConsoleError(f"未知文件类型：{kind}")
+    questionnaires = survey_questionnaires(survey)
+    if kind == "csv":
+        if questionnaire_id is None and len(questionnaires) == 1:
+            questionnaire_id = next(iter(questionnaires))
+        if questionnaire_id not in questionnaires:
+            raise ConsoleError("请选择要下载的问卷。")
+    frames, questionnaires = load_survey_frames(survey.slug, include_invalid=True)
+    if kind == "csv":
+        name = f"{survey.slug}-{questionnaire_id}.csv"
+        data = written_bytes(lambda path: write_responses(frames[questionnaire_id],
+                                                          questionnaires[questionnaire_id], path), name)
+    else:
+        name = f"{survey.slug}-responses.xlsx"
+        data = written_bytes(lambda path: write_responses_xlsx(frames, questionnaires, path), name)
+    return io.BytesIO(data), name
+
+
+@dataclass
+class QuestionnaireDownload:
+    questionnaire_id: str
+    title: str
+    roles: list[str] = field(default_factory=list)
+    collected: int = 0
+
+
+def questionnaire_downloads(overview: SurveyOverview) -> list[QuestionnaireDownload]:
+    """One CSV per questionnaire of the survey (a questionnaire offered to two roles is one file)."""
+    found: dict[str, QuestionnaireDownload] = {}
+    for f in overview.forms:
+        entry = found.setdefault(f.questionnaire_id, QuestionnaireDownload(f.questionnaire_id, f.title))
+        entry.roles.append(f.form.role)
+        entry.collected += f.counts.collected
+    return list(found.values())
+
+
+def statistics_workbook(survey: Survey, form: SurveyForm) -> bytes:
+    """statistics.xlsx of one questionnaire (analysis.workbook.write_statistics_workbook, every response:
+    the summary counts collected and valid ones, the tables count valid ones)."""
+    from analysis.workbook import write_statistics_workbook
+
+    frame = form_frame(survey, form, fingerprint(form.form_ids), include_invalid=True)
+    return written_bytes(lambda path: write_statistics_workbook(frame, form.questionnaire, path), "statistics.xlsx")
+
+
+def pictures_zip(survey: Survey, form: SurveyForm) -> bytes:
+    """A zip of every picture of one questionnaire (valid responses): chart_<table>.png per choice table,
+    satisfaction_by_unit.png when it has rated questions, wordcloud_<variable>.png per open variable with
+    words, and notes.txt naming what had nothing to draw."""
+    from analysis import pictures
+    from analysis.errors import NothingToDraw
+
+    stats = statistics(survey, form, Filters(), SatisfactionChoice(default_rated(form.questionnaire)))
+    notes = []
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for table in stats.tables:
+            if table.type not in ("single", "multiple", "scale", "matrix"):
+                continue
+            if not table.valid:
+                notes.append(f"{table.id}: 无人作答，未画图")
+                continue
+            archive.writestr(f"chart_{table.id}.png", chart_png(survey, form, Filters(), table.id))
+        view = stats.satisfaction
+        if view is not None and view.error is None and view.rows:
+            groups = satisfaction_groups(survey, form, Filters(), stats.fingerprint, view.choice.questions,
+                                          view.choice.method)
+            _, _, by_unit, _ = groups[-1]
+            if any(g.n for g in by_unit):
+                archive.writestr("satisfaction_by_unit.png", written_bytes(lambda path: pictures.satisfaction_chart_png(
+                    by_unit, path, target=view.choice.target_fraction, title="满意度（满意及以上占比，按单位）"),
+                    "satisfaction.png"))
+        for variable in open_variables(form.questionnaire):
+            try:
+                data = wordcloud_png(survey, form, Filters(), variable)
+            except NothingToDraw:
+                notes.append(f"{variable.variable}: 没有可画入词云的词语")
+                continue
+            archive.writestr(f"wordcloud_{variable.variable}.png", data)
+        if notes:
+            archive.writestr("notes.txt", "\r\n".join(notes) + "\r\n")
+    return out.getvalue()
+
+
+REPORT_SECTIONS = {"summary": "问卷回收情况", "scores": "评分结果", "questions": "各题统计", "text": "开放题分析"}
+
+
+def report_available() -> bool:
+    try:
+        from analysis.report import build_report  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def report_docx(survey: Survey, sections: list[str], indicators: IndicatorFile | None, charts: bool = True,
+                ) -> bytes:
+    """The Word appendix (analysis.report.build_report) of the survey's responses, the chosen sections,
+    the score table when an indicator system is chosen (with the evaluator's stored inputs).
+
+    Raises ConsoleError (Chinese) when there is nothing to report or the scores cannot be computed.
+    """
+    from analysis.report import build_report
+    from analysis.scoring import ScoringError
+
+    if not sections:
+        raise ConsoleError("请至少选择一个部分。")
+    unknown = [s for s in sections if s not in REPORT_SECTIONS]
+    if unknown:
+        raise ConsoleError(f"未知的部分：{'、'.join(unknown)}")
+    frames, questionnaires, _ = all_frames(survey, include_invalid=True)
+    if not any(len(f) for f in frames.values()):
+        raise ConsoleError("还没有答卷，无法生成报告附表。")
+    score = None
+    if indicators is not None and "scores" in sections:
+        score = score_survey(survey, indicators, load_scoring_inputs(survey, indicators))
+        if isinstance(score, ScoringError):
+            raise ConsoleError("评分无法完成，请先在“评分”页补全指标：" + "；".join(p for _, p in score.problems[:3]))
+    title = None if score is not None else f"{survey.title}数据分析附表"
+    return written_bytes(lambda path: build_report(frames, questionnaires, path, score=score, sections=sections,
+                                                   charts=charts, title=title), "report.docx")

@@ -1,0 +1,1 @@
+"""Scoring (评分): indicator systems, the evaluator's literal values and overrides, the score table."""

@@ -1,0 +1,1 @@
+"""Screening: flagged responses (analysis.screening), one response's answers, recorded status changes."""

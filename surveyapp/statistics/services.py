@@ -1,0 +1,243 @@
+"""Statistics (统计): every question's table and chart, satisfaction by unit x role, cached by fingerprint."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from questionnaires import ROLE_LABELS, Question, Questionnaire
+
+from ..cached_frames import (
+    Filters,
+    Fingerprint,
+    SurveyForm,
+    caches,
+    filtered,
+    fingerprint,
+    form_frame,
+)
+from ..errors import ConsoleError
+from ..files import written_bytes
+from ..models import Survey
+
+DEFAULT_TARGET = 90.0
+METHOD_LABELS = {"top_box": "满意及以上占比", "score": "平均得分"}
+
+
+def rated_questions(questionnaire: Questionnaire, method: str = "top_box") -> list[Question]:
+    """Questions a satisfaction rate can pool: scale and matrix questions whose scale lists `satisfied`
+    (top_box) or whose options all carry scores (score)."""
+    found = []
+    for q in questionnaire.questions:
+        if q.type not in ("scale", "matrix") or q.scale is None:
+            continue
+        if method == "top_box" and q.scale.satisfied:
+            found.append(q)
+        elif method == "score" and all(o.na or o.score is not None for o in q.options):
+            found.append(q)
+    return found
+
+
+def default_rated(questionnaire: Questionnaire) -> tuple[str, ...]:
+    """Every scale/matrix question whose scale has `satisfied`: the default choice of the page."""
+    return tuple(q.id for q in rated_questions(questionnaire, "top_box"))
+
+
+@dataclass(frozen=True)
+class SatisfactionChoice:
+    """What the evaluator asked for: questions pooled, method, target (percent for top_box, else score)."""
+
+    questions: tuple[str, ...]
+    method: str = "top_box"
+    target: float = DEFAULT_TARGET
+
+    @classmethod
+    def parse(cls, questionnaire: Questionnaire, questions: list[str], method: str | None,
+              target: str | None) -> tuple[SatisfactionChoice, list[str]]:
+        """The choice from query arguments and Chinese problems with them (defaults used instead)."""
+        problems = []
+        method = method if method in METHOD_LABELS else "top_box"
+        candidates = {q.id for q in questionnaire.questions if q.type in ("scale", "matrix")}
+        chosen = tuple(q for q in dict.fromkeys(questions) if q in candidates) or default_rated(questionnaire)
+        value = DEFAULT_TARGET
+        if target not in (None, ""):
+            try:
+                value = float(target)
+                if not math.isfinite(value) or not 0 <= value <= 100:
+                    raise ValueError(target)
+            except ValueError:
+                problems.append(f"目标值“{target}”无效：请填 0 到 100 之间的数。已按 {DEFAULT_TARGET:g} 计算。")
+                value = DEFAULT_TARGET
+        return cls(chosen, method, value), problems
+
+    @property
+    def target_fraction(self) -> float:
+        """The target on the rate's own scale: a fraction for top_box, a score for score."""
+        return self.target / 100 if self.method == "top_box" else self.target
+
+
+MARKERS = {
+    "below": "低于目标",
+    "unproven": "样本不足以证明达标",
+    "short": "未达目标（区间含目标）",
+    "met": "达标",
+}
+
+
+def target_marker(rate: float | None, ci95: tuple[float, float] | None, target: float) -> str | None:
+    """Where a rate stands against `target` (on the rate's scale), judged by its 95% interval.
+
+    ``below``: the whole interval lies under the target (upper < target); ``unproven``: the rate reaches
+    the target but the interval's lower bound does not (lower < target <= rate), so the sample cannot show
+    the target is met; ``short``: the rate misses the target but the interval reaches it
+    (rate < target <= upper); ``met``: the lower bound reaches the target. None without a rate or interval.
+    """
+    if rate is None or ci95 is None:
+        return None
+    low, high = ci95
+    if high < target:
+        return "below"
+    if low < target <= rate:
+        return "unproven"
+    if rate < target:
+        return "short"
+    return "met"
+
+
+@dataclass(frozen=True)
+class SatisfactionCell:
+    rate: float | None
+    n: int
+    na: int
+    ci95: tuple[float, float] | None
+    marker: str | None
+
+
+@dataclass(frozen=True)
+class SatisfactionRow:
+    code: str | None
+    name: str
+    cells: tuple[SatisfactionCell | None, ...]
+    """One per column; None where the unit has no responses of that role."""
+
+
+@dataclass(frozen=True)
+class SatisfactionView:
+    """Satisfaction by unit (rows) x role (columns; a 合计 column when there are several roles)."""
+
+    choice: SatisfactionChoice
+    columns: tuple[tuple[str, str], ...]
+    rows: tuple[SatisfactionRow, ...]
+    total: SatisfactionRow | None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Statistics:
+    """The statistics page of one questionnaire: counts, every question's table, satisfaction."""
+
+    form: SurveyForm
+    filters: Filters
+    fingerprint: Fingerprint
+    collected: int
+    valid_all: int
+    valid: int
+    tables: tuple[Any, ...]
+    satisfaction: SatisfactionView | None
+
+
+def _tables(survey: Survey, form: SurveyForm, filters: Filters, fp: Fingerprint) -> tuple[int, int, tuple]:
+    from analysis.tables import all_tables
+
+    def compute() -> tuple[int, int, tuple]:
+        frame = form_frame(survey, form, fp)
+        part = filtered(frame, filters)
+        return len(frame), len(part), tuple(all_tables(part, form.questionnaire))
+
+    return caches().results.get_or_compute(("tables", survey.id, form.id, filters, fp), compute)
+
+
+def _cell(result: Any, target: float) -> SatisfactionCell:
+    return SatisfactionCell(result.rate, result.n, result.na, result.ci95,
+                            target_marker(result.rate, result.ci95, target))
+
+
+def satisfaction_groups(survey: Survey, form: SurveyForm, filters: Filters, fp: Fingerprint,
+                         questions: tuple[str, ...], method: str) -> Any:
+    """Per column (role, then all roles): satisfaction_by unit and the pooled rate; or an error text."""
+    from analysis.satisfaction import satisfaction, satisfaction_by
+
+    def compute() -> Any:
+        frame = filtered(form_frame(survey, form, fp), filters)
+        q = form.questionnaire
+        roles = [r for r in form.roles if filters.role in (None, r)]
+        parts = [(r, ROLE_LABELS.get(r, r), filtered(frame, Filters(role=r))) for r in roles] \
+            if len(roles) > 1 else [(roles[0] if roles else "", ROLE_LABELS.get(roles[0], roles[0])
+                                     if roles else "全部", frame)]
+        if len(roles) > 1:
+            parts.append(("", "合计", frame))
+        try:
+            return [(code, label, satisfaction_by(part, q, list(questions), method, "unit"),
+                     satisfaction(part, q, list(questions), method)) for code, label, part in parts]
+        except ValueError as exc:
+            return str(exc)
+
+    return caches().results.get_or_compute(("satisfaction", survey.id, form.id, filters, fp, questions, method),
+                                           compute)
+
+
+def _satisfaction_view(survey: Survey, form: SurveyForm, filters: Filters, fp: Fingerprint,
+                       choice: SatisfactionChoice) -> SatisfactionView | None:
+    if not choice.questions:
+        return None
+    found = satisfaction_groups(survey, form, filters, fp, choice.questions, choice.method)
+    if isinstance(found, str):
+        return SatisfactionView(choice, (), (), None, error=found)
+    target = choice.target_fraction
+    columns = tuple((code, label) for code, label, _, _ in found)
+    names: dict[str | None, str] = {}
+    for _, _, groups, _ in found:
+        for g in groups:
+            names.setdefault(g.group, g.name)
+    order = sorted(c for c in names if c is not None) + ([None] if None in names else [])
+    rows = []
+    for code in order:
+        cells = []
+        for _, _, groups, _ in found:
+            g = next((g for g in groups if g.group == code), None)
+            cells.append(None if g is None else _cell(g, target))
+        rows.append(SatisfactionRow(code, names[code], tuple(cells)))
+    total = SatisfactionRow(None, "合计", tuple(_cell(r, target) for _, _, _, r in found))
+    return SatisfactionView(choice, columns, tuple(rows), total)
+
+
+def statistics(survey: Survey, form: SurveyForm, filters: Filters, choice: SatisfactionChoice | None,
+               ) -> Statistics:
+    """Every question's table (analysis.tables.all_tables) of the valid, filtered rows, and satisfaction
+    by unit x role (analysis.satisfaction.satisfaction_by); cached by the questionnaire's fingerprint."""
+    fp = fingerprint(form.form_ids)
+    valid_all, valid, tables = _tables(survey, form, filters, fp)
+    view = _satisfaction_view(survey, form, filters, fp, choice) if choice is not None else None
+    return Statistics(form, filters, fp, fp.responses, valid_all, valid, tables, view)
+
+
+def find_table(stats: Statistics, table_id: str) -> Any:
+    for table in stats.tables:
+        if table.id == table_id:
+            return table
+    raise ConsoleError(f"没有题目 {table_id}。")
+
+
+def chart_png(survey: Survey, form: SurveyForm, filters: Filters, table_id: str) -> bytes:
+    """The bar chart (analysis.pictures.bar_chart_png) of one table of the statistics page, cached.
+
+    Raises ConsoleError for an unknown table and NothingToDraw for a table without options.
+    """
+    from analysis.pictures import bar_chart_png
+
+    stats = statistics(survey, form, filters, None)
+    table = find_table(stats, table_id)
+    key = ("chart", survey.id, form.id, filters, stats.fingerprint, table_id)
+    return caches().pictures.get_or_compute(
+        key, lambda: written_bytes(lambda path: bar_chart_png(table, path), "chart.png"))

@@ -1,0 +1,58 @@
+"""Survey forms: create a survey (questionnaires, roles, units CSV), open or close it."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Regexp
+
+from questionnaires import ROLE_LABELS, ROLES, Questionnaire
+
+from ..console.forms import SelectChoice
+
+ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
+
+
+class StatusForm(FlaskForm):
+    action = HiddenField(validators=[DataRequired(), Regexp(r"^(open|close)$")])
+
+
+class SurveyFormBase(FlaskForm):
+    title = StringField("调查名称", validators=[DataRequired("请填写调查名称。"),
+                                              Length(max=200, message="调查名称不能超过 200 个字。")])
+    slug = StringField("调查代码", validators=[
+        DataRequired("请填写调查代码。"),
+        Regexp(r"^[a-z0-9][a-z0-9-]{0,63}$",
+               message="调查代码只能用小写字母、数字和连字符（-），最长 64 个字符。"),
+    ])
+    units = FileField("单位名单（CSV）", validators=[FileRequired("请上传单位名单 CSV 文件。")])
+
+    questionnaires: list[Questionnaire] = []
+
+    def use_field(self, index: int) -> BooleanField:
+        return self[f"use_{index}"]
+
+    def role_field(self, index: int) -> SelectField:
+        return self[f"role_{index}"]
+
+    def chosen(self) -> list[tuple[Questionnaire, str]]:
+        """The ticked questionnaires with their roles."""
+        return [(q, self.role_field(i).data) for i, q in enumerate(self.questionnaires)
+                if self.use_field(i).data]
+
+    def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
+        ok = super().validate(extra_validators)
+        if not self.chosen():
+            self.form_errors.append("请至少选择一份问卷。")
+            return False
+        return ok
+
+
+def survey_form_class(questionnaires: list[Questionnaire]) -> type[SurveyFormBase]:
+    """A creation form with a tick box and a role choice for each available questionnaire."""
+    fields: dict = {"questionnaires": questionnaires}
+    for index, q in enumerate(questionnaires):
+        fields[f"use_{index}"] = BooleanField(q.title)
+        fields[f"role_{index}"] = SelectField("对象", choices=ROLE_CHOICES, default=q.role)
+    return type("SurveyForm", (SurveyFormBase,), fields)
