@@ -31,17 +31,20 @@ class OpenVariable:
 
 
 def open_variables(questionnaire: Questionnaire) -> list[OpenVariable]:
-    """Open-text variables: text questions and the 其他（请注明） texts of choice questions."""
-    found = []
+    """Open-text variables, the main open question first: text questions from the last one (the closing
+    "意见或建议" question of a questionnaire) back, then the 其他（请注明） texts of choice questions."""
+    texts, others = [], []
     for q in questionnaire.questions:
         if q.type == "text":
-            found.append(OpenVariable(q.id, q, f"第{q.number}题：{q.text}"))
+            texts.append(OpenVariable(q.id, q, f"第{q.number}题：{q.text}"))
         elif q.other:
-            found.append(OpenVariable(f"{q.id}.other", q, f"第{q.number}题“其他”填写内容：{q.text}"))
-    return found
+            others.append(OpenVariable(f"{q.id}.other", q, f"第{q.number}题“其他”填写内容：{q.text}"))
+    return texts[::-1] + others
 
 
 def pick_open_variable(questionnaire: Questionnaire, variable: str | None) -> OpenVariable | None:
+    """The open variable asked for, else the main open question (the last text question), else the first
+    其他 text; None when the questionnaire has no open variable."""
     variables = open_variables(questionnaire)
     for item in variables:
         if item.variable == variable:

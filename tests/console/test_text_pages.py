@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from PIL import Image
 
@@ -91,3 +92,14 @@ def test_other_texts_are_open_variables_too(console, make_survey):
     # the text question q25 first, then each 其他（请注明） text: one tab per open variable
     assert "v=q25" in html and "v=q5.other" in html
     assert console.get(f"/console/surveys/{survey.slug}/text", query_string={"q": "nope"}).status_code == 404
+
+
+def test_the_tab_opens_on_the_main_open_question(console, make_survey):
+    # teacher-platform asks three 其他（请注明） texts before its closing text question q15: the page
+    # without ?v= must show q15, and its tab comes first
+    survey = make_survey(["teacher-platform"])
+    html = console.get(f"/console/surveys/{survey.slug}/text",
+                       query_string={"q": "teacher-platform"}).get_data(as_text=True)
+    tabs = re.findall(r"[?&;]v=([a-z0-9_.]+)", html)
+    assert tabs[0] == "q15"
+    assert 'aria-current="page"' in html.split("v=q15", 1)[1].split("</a>", 1)[0]
