@@ -11,39 +11,31 @@ from ..errors import ConsoleError
 from ..extensions import db
 from .forms import BulkMarkForm, MarkForm
 from .services import (
+    STATUS_FILTERS,
     answer_lines,
     find_response,
     flag_label,
-    informational_flags,
-    invalid_responses,
+    invalid_page,
+    invalid_reasons,
     mark_flagged_invalid,
+    page_number,
     response_questionnaire,
-    screening_flags,
+    screening,
     set_response_status,
     status_history,
 )
 
-SHOWN = 1000
-"""At most this many flagged responses are listed on the page (all of them count in the totals)."""
 
-
-@bp.route("/surveys/<slug>/screening")
-def screening(slug: str):
+@bp.route("/surveys/<slug>/screening", endpoint="screening")
+def screening_page(slug: str):
     survey = survey_or_404(slug)
-    flagged = screening_flags(survey)
-    by_flag: dict[str, list[int]] = {}           # flag -> [responses carrying it, of which still valid]
-    for item in flagged:
-        for flag in {f for f, _ in item.flags}:
-            counts = by_flag.setdefault(flag, [0, 0])
-            counts[0] += 1
-            counts[1] += item.status == "valid"
-    shown_flag = request.args.get("flag") or None
-    if shown_flag is not None:
-        flagged = [item for item in flagged if any(f == shown_flag for f, _ in item.flags)]
-    return render_template("console/screening.html", survey=survey, flagged=flagged[:SHOWN],
-                           flagged_count=len(flagged), by_flag=by_flag, shown_flag=shown_flag,
-                           informational=informational_flags(),
-                           invalid=invalid_responses(survey), flag_label=flag_label, bulk_form=BulkMarkForm())
+    args = request.args
+    flag, status, reason = args.get("flag") or None, args.get("status") or None, args.get("reason") or None
+    return render_template(
+        "console/screening.html", survey=survey,
+        screening=screening(survey, flag, status, page_number(args.get("page"))),
+        invalid=invalid_page(survey, reason, page_number(args.get("ipage"))), reasons=invalid_reasons(survey),
+        reason=reason, status_filters=STATUS_FILTERS, flag_label=flag_label, bulk_form=BulkMarkForm())
 
 
 @bp.route("/surveys/<slug>/screening/bulk", methods=["POST"])

@@ -57,7 +57,8 @@ def _client_hashes(survey: Survey) -> dict[str, str | None]:
 
 
 def screening_flags(survey: Survey) -> list[FlaggedResponse]:
-    """Every flagged response of the survey (valid or already invalid), flags from `analysis.screening`.
+    """Every flagged response of the survey (valid or already invalid), newest first; flags from
+    `analysis.screening`.
 
     The frame gets a ``client`` column (the stored browser hash) so that duplicates from one device are
     recognised over `screen`'s longer same-device window.
@@ -86,7 +87,9 @@ def screening_flags(survey: Survey) -> list[FlaggedResponse]:
                     None if duration is None or duration != duration else float(duration),
                     "valid" if row["status"] == "valid" else "invalid")
             entry.flags.append((str(flag), str(reason)))
-    return sorted(flagged.values(), key=lambda f: (f.submitted_at is None, f.submitted_at, f.public_id))
+    dated = sorted((f for f in flagged.values() if f.submitted_at is not None),
+                   key=lambda f: (f.submitted_at, f.public_id), reverse=True)
+    return dated + sorted((f for f in flagged.values() if f.submitted_at is None), key=lambda f: f.public_id)
 
 
 def find_response(survey: Survey, public_id: str) -> Response | None:
@@ -193,11 +196,113 @@ def status_history(survey: Survey, public_id: str | None = None, limit: int = 50
     return list(db.session.scalars(query))
 
 
-def invalid_responses(survey: Survey, limit: int = 1000) -> list[Response]:
-    return list(db.session.scalars(
-        sa.select(Response).join(Form, Response.form_id == Form.id)
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list, with the attributes of Flask-SQLAlchemy's Pagination that pages use."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def first(self) -> int:
+        """The 1-based position of the page's first item (0 when empty)."""
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+
+def page_number(value: Any) -> int:
+    """A page number from a query argument: a positive integer, else 1."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and 0 < int(text) < 1_000_000 else 1
+
+
+def _page_of(items: list, page: int, per_page: int) -> ListPage:
+    pages = max(1, -(-len(items) // per_page))
+    page = min(page, pages)
+    return ListPage(items[(page - 1) * per_page:page * per_page], page, per_page, len(items))
+
+
+@dataclass(frozen=True)
+class FlagCount:
+    flag: str
+    label: str
+    flagged: int
+    still_valid: int
+    informational: bool
+
+
+@dataclass(frozen=True)
+class Screening:
+    """The screening page: counts per flag, one page of flagged responses (newest first), the filters."""
+
+    counts: list[FlagCount]
+    flagged: ListPage
+    flag: str | None
+    status: str | None
+
+
+STATUS_FILTERS = {"valid": "仍为有效", "invalid": "已判无效"}
+
+
+def screening(survey: Survey, flag: str | None = None, status: str | None = None, page: int = 1,
+              per_page: int = PER_PAGE) -> Screening:
+    """Flagged responses narrowed to one flag and/or status, newest first, one page; counts per flag over
+    all flagged responses (the filters do not change them)."""
+    flagged = screening_flags(survey)
+    tally: dict[str, list[int]] = {}
+    for item in flagged:
+        for name in {f for f, _ in item.flags}:
+            counts = tally.setdefault(name, [0, 0])
+            counts[0] += 1
+            counts[1] += item.status == "valid"
+    info = informational_flags()
+    counts = [FlagCount(name, flag_label(name), n, valid, name in info) for name, (n, valid) in sorted(tally.items())]
+    flag = flag if flag in tally else None
+    status = status if status in STATUS_FILTERS else None
+    shown = [item for item in flagged
+             if (flag is None or any(f == flag for f, _ in item.flags)) and status in (None, item.status)]
+    return Screening(counts, _page_of(shown, page, per_page), flag, status)
+
+
+def invalid_page(survey: Survey, reason: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> ListPage:
+    """The survey's invalid responses, newest first, one page (only those with `reason` when given)."""
+    where = [Form.survey_id == survey.id, Response.status == "invalid"]
+    if reason is not None:
+        where.append(Response.invalid_reason == reason)
+    total = db.session.scalar(sa.select(sa.func.count(Response.id)).join(Form, Response.form_id == Form.id)
+                              .where(*where)) or 0
+    pages = max(1, -(-total // per_page))
+    page = min(page, pages)
+    items = list(db.session.scalars(
+        sa.select(Response).join(Form, Response.form_id == Form.id).where(*where)
+        .order_by(Response.submitted_at.desc(), Response.id.desc())
+        .offset((page - 1) * per_page).limit(per_page)))
+    return ListPage(items, page, per_page, total)
+
+
+def invalid_reasons(survey: Survey) -> list[tuple[str, int]]:
+    """How many responses were judged invalid for each reason, most frequent first."""
+    rows = db.session.execute(
+        sa.select(Response.invalid_reason, sa.func.count(Response.id)).join(Form, Response.form_id == Form.id)
         .where(Form.survey_id == survey.id, Response.status == "invalid")
-        .order_by(Response.submitted_at.desc()).limit(limit)))
+        .group_by(Response.invalid_reason))
+    return sorted(((reason or "", int(n)) for reason, n in rows), key=lambda r: (-r[1], r[0]))
 
 
 def response_questionnaire(response: Response) -> Questionnaire:

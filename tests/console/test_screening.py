@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from surveyapp.extensions import db
 from surveyapp.models import Response, StatusChange
+from surveyapp.screening.services import set_response_status
 from tests.conftest import count_rows
 
 from .conftest import STUDENT_ANSWERS, csrf_token
@@ -137,3 +139,44 @@ def test_same_device_duplicates_use_the_stored_client_hash(console, make_survey,
     assert f"/responses/{repeat.public_id}" in html
     assert f"/responses/{other.public_id}" not in html
     assert "同一设备" in html
+
+
+def _rows(html: str, table_id: str) -> list[str]:
+    """The response ids linked from one table of the page, in page order."""
+    body = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
+    return re.findall(r"/responses/([A-Za-z0-9_-]+)\"", body)
+
+
+def test_screening_lists_newest_first_in_pages_with_filters_and_reason_counts(console, make_survey,
+                                                                             add_response, evaluator):
+    survey = make_survey()
+    # 55 speeders one minute apart (5 s each, under the 60 s minimum), 5 calm responses with different texts
+    fast = [add_response(survey, "student", "S1", submitted_at=T0 + timedelta(minutes=i), duration_s=5,
+                         answers={**STUDENT_ANSWERS, "q11": f"意见{i}"}) for i in range(55)]
+    for i in range(5):
+        add_response(survey, "student", "S2", submitted_at=T0 + timedelta(hours=3, minutes=i), duration_s=300,
+                     answers={**STUDENT_ANSWERS, "q11": f"建议{i}"})
+    for response in fast[:3]:
+        set_response_status(response, "invalid", "重复", evaluator)
+    for response in fast[3:5]:
+        set_response_status(response, "invalid", "敷衍作答", evaluator)
+    db.session.commit()
+    url = f"/console/surveys/{survey.slug}/screening"
+
+    first = console.get(url).get_data(as_text=True)
+    assert "可疑答卷（55）" in first
+    newest = [r.public_id for r in reversed(fast)]
+    assert _rows(first, "flagged-table") == newest[:50]            # newest first, 50 to a page
+    assert "第 1 / 2 页，共 55 份" in first
+    second = console.get(url, query_string={"page": 2}).get_data(as_text=True)
+    assert _rows(second, "flagged-table") == newest[50:]
+    assert console.get(url, query_string={"page": "x"}).status_code == 200       # a bad page number: page 1
+
+    invalid_only = console.get(url, query_string={"status": "invalid"}).get_data(as_text=True)
+    assert _rows(invalid_only, "flagged-table") == [r.public_id for r in reversed(fast[:5])]
+    counts = re.findall(r"<td><a [^>]*>([^<]+)</a></td><td class=\"num\">(\d+)</td>",
+                        invalid_only.split('id="reason-counts"', 1)[1].split("</table>", 1)[0])
+    assert counts == [("重复", "3"), ("敷衍作答", "2")]
+    assert "已判为无效（5）" in invalid_only
+    by_reason = console.get(url, query_string={"reason": "敷衍作答"}).get_data(as_text=True)
+    assert _rows(by_reason, "invalid-table") == [fast[4].public_id, fast[3].public_id]
