@@ -18,7 +18,7 @@ from ..models import Response, Survey, User
 from ..responses import fill_codes, load_survey_frames
 from ..surveys.services import FormSpec, SurveyError, create_survey, get_survey, set_status, survey_links
 from ..surveys.units import read_units_csv
-from .common import input_errors_exit_2
+from .common import boxed, input_errors_exit_2
 
 
 @click.group("users")
@@ -188,10 +188,14 @@ def demo_command(base_url: str | None) -> None:
         login = f"console login: evaluator (demo already loaded; {RESET_HINT} for a new password)"
     base = (base_url or current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
     count = db.session.scalar(db.select(db.func.count(Response.id)).join(Response.form).filter_by(survey_id=survey.id))
-    click.echo(f"demo survey {survey.slug}: {count} responses, {len(survey.units)} schools")
-    click.echo(f"console: {base}/console/")
-    click.echo(login)
+    click.echo("respondent links (one per role and school):")
     _print_links(survey, base)
+    click.echo(boxed([
+        f"demo survey {survey.slug}: {count} responses, {len(survey.units)} schools",
+        f"console: {base}/console/",
+        login,
+        "respondent links: listed above, and on the console's 链接与二维码 page with QR codes",
+    ]))
 
 
 COMMANDS = [users_group, survey_group, export_command, demo_command]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -47,3 +48,16 @@ def questionnaire_lookup(paths: tuple[str, ...]) -> dict[str, Questionnaire]:
 def print_json(document: Any) -> None:
     """Print exactly one JSON document on stdout."""
     click.echo(json.dumps(document, ensure_ascii=False, indent=2, default=str))
+
+
+def boxed(lines: list[str]) -> str:
+    """Lines framed in a box, so the few that matter stand out of a long terminal log."""
+    width = max(display_width(line) for line in lines)
+    rule = "+" + "-" * (width + 2) + "+"
+    body = [f"| {line}{' ' * (width - display_width(line))} |" for line in lines]
+    return "\n".join([rule, *body, rule])
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives `text`: two for each wide (CJK) character."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import unicodedata
 from pathlib import Path
 
 import click
@@ -25,7 +24,7 @@ from analysis.tables import QuestionTable, all_tables, groups, question_tables, 
 from analysis.workbook import write_statistics_workbook
 from questionnaires import Questionnaire, load_folder
 
-from .common import input_errors_exit_2, print_json, questionnaire_lookup
+from .common import display_width, input_errors_exit_2, print_json, questionnaire_lookup
 
 DATA = click.argument("data", nargs=-1, required=True, type=click.Path())
 QUESTIONNAIRE = click.option(
@@ -58,18 +57,14 @@ def load_responses(data: tuple[str, ...], questionnaire_paths: tuple[str, ...],
     return lookup[found[0]], frames[found[0]]
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _pad(text: str, width: int, right: bool = False) -> str:
-    gap = " " * max(0, width - _width(text))
+    gap = " " * max(0, width - display_width(text))
     return gap + text if right else text + gap
 
 
 def format_rows(header: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> list[str]:
     """Lines of an aligned plain-text table (CJK characters count as two columns)."""
-    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(header)]
+    widths = [max([display_width(h)] + [display_width(r[i]) for r in rows]) for i, h in enumerate(header)]
     lines = []
     for cells in [header, *rows]:
         parts = [_pad(c, widths[i], right=i in right) for i, c in enumerate(cells)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlalchemy as sa
 
+from analysis.text import categorise
 from questionnaires import MULTI_SEPARATOR, SHIPPED, load_questionnaire
 from surveyapp.extensions import db
 from surveyapp.models import Response, Survey, User
@@ -74,9 +75,38 @@ def test_demo_loads_once_with_plausible_answers(runner):
     texts = [r.answers.get(open_question.id) for r in db.session.scalars(sa.select(Response)).all()
              if r.form.role == "student"]
     answered = [t for t in texts if t]
-    nothing = ("无", "没有", "暂无", "没有意见", "无建议", "暂时没有", "否")
-    no_opinion = [t for t in answered if t.rstrip("。") in nothing]
-    assert 0.6 < len(no_opinion) / len(answered) < 0.95      # mostly "nothing", with a tail of suggestions
+    no_opinion = [t for t in answered if categorise(t) == "no_opinion"]
+    assert 0.5 < len(no_opinion) / len(answered) < 0.9       # mostly "nothing", with a tail of real answers
+    assert len(set(answered) - set(no_opinion)) >= 15         # and those vary
+
+
+def test_demo_answers_look_like_a_real_round(runner):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    parent = load_questionnaire(SHIPPED / "parent-platform.yaml")
+    rows = db.session.execute(sa.select(Response.answers, Response.duration_s, Response.unit_id)
+                              .join(Response.form).where(sa.text("form.role = 'parent'"))).all()
+    # choice questions: no option takes (nearly) everything, as the first option did before
+    for q in parent.questions:
+        if q.type == "single" and len(q.options) >= 3:
+            chosen = [a[q.id] for a, _, _ in rows if a.get(q.id) is not None]
+            top = max(chosen.count(code) for code in {o.code for o in q.options})
+            assert top / len(chosen) < 0.75, q.id
+    # satisfaction: mostly 满意/非常满意 but not all, some 不了解, and schools that differ
+    rated = [v for a, _, _ in rows for k, v in a.items() if k.startswith("q18.")]
+    answered = [v for v in rated if v != 0]
+    top_box = sum(v in (4, 5) for v in answered) / len(answered)
+    assert 0.6 < top_box < 0.95
+    assert 0.01 < rated.count(0) / len(rated) < 0.1                  # 不了解
+    by_unit: dict[int, list[int]] = {}
+    for a, _, unit in rows:
+        by_unit.setdefault(unit, []).extend(v in (4, 5) for k, v in a.items() if k.startswith("q18.") and v != 0)
+    rates = [sum(v) / len(v) for v in by_unit.values()]
+    assert max(rates) - min(rates) > 0.05
+    # a few speeders (under a minute) and straight-liners (every q18 row 非常满意)
+    durations = [d for _, d, _ in rows]
+    assert 0.01 < sum(d < 60 for d in durations) / len(durations) < 0.08
+    straight = [a for a, _, _ in rows if [v for k, v in a.items() if k.startswith("q18.")] == [5] * 6]
+    assert 0.02 < len(straight) / len(rows) < 0.3
 
 
 def test_export_reloads_in_pandas_with_the_contract_columns(runner, tmp_path):
