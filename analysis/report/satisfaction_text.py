@@ -27,7 +27,7 @@ from .sections import _sub, role_name, satisfaction_variables
 
 DEFAULT_TARGET = Decimal(90)
 LOWEST = 3
-"""How many of the lowest-rated questions the section names."""
+"""How many of the lowest-rated questions the section names (fewer when there are not more than this)."""
 
 
 def people(group: SatisfactionGroup) -> tuple[int, str]:
@@ -107,8 +107,9 @@ def satisfaction_text_section(ctx, frames: Mapping[str, pd.DataFrame],
         index += 1
         styles.heading(doc, f"{_sub(index)}满意度较低的方面", 2)
         for q, items in lowest:
+            # never every question: with three rated, the lowest two
             shown = [(number, text, t.rate_text(rate, items_method))
-                     for number, text, rate, items_method in items[:LOWEST]]
+                     for number, text, rate, items_method in items[:min(LOWEST, len(items) - 1)]]
             styles.body(doc, t.lowest_questions_sentence(role_name(q), shown))
 
 

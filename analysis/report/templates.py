@@ -203,6 +203,11 @@ def _limit(number: Decimal, unit: str) -> str:
     return value_text(number, unit)
 
 
+def spaced(text: str) -> str:
+    """`text` with a space after it when it ends in a digit, a Latin letter or %, before Chinese text."""
+    return f"{text} " if text and text[-1].isascii() else text
+
+
 def _points(number: Decimal, unit: str) -> str:
     """A distance on the value's scale: percentages in 个百分点, other units in the unit."""
     return f"{format_number(number)} 个百分点" if unit in ("%", "") else f"{format_number(number)} {unit}"
@@ -241,7 +246,7 @@ def rule_sentence(rule: Rule, outcome: RuleOutcome, unit: str) -> str:
            f"{format_number(rule.per_point)}%"
     limit = rule.floor if below else rule.ceiling
     if limit is not None:
-        text += f"，{'低于' if below else '超过'} {_limit(limit, unit)} 不得分"
+        text += f"，{'低于' if below else '超过'} {spaced(_limit(limit, unit))}不得分"
     if outcome.case == "full":
         return text + ("；实际值达到标准，得满分" if below else "；实际值未超过标准，得满分")
     if outcome.case in ("below_floor", "above_ceiling"):
@@ -336,7 +341,7 @@ def unit_rate(name: str, rate: str, people: int, people_word: str, interval: str
 
 def target_clause(target: str, met: bool) -> str:
     """``达到 90% 的目标`` / ``未达到 90% 的目标``."""
-    return f"{'达到' if met else '未达到'} {target} 的目标"
+    return f"{'达到' if met else '未达到'} {spaced(target)}的目标"
 
 
 def units_below_sentence(subject: str, target: str, below: Sequence[str], surely: Sequence[str],
@@ -347,7 +352,7 @@ def units_below_sentence(subject: str, target: str, below: Sequence[str], surely
     """
     if not below:
         return f"按单位统计，各单位{subject}满意度均不低于 {target}。"
-    text = f"按单位统计，{subject}满意度低于 {target} 的单位有 {len(below)} 个：{'；'.join(below)}。"
+    text = f"按单位统计，{subject}满意度低于 {spaced(target)}的单位有 {len(below)} 个：{'；'.join(below)}。"
     if surely:
         text += f"其中{'、'.join(surely)}的 95% 置信区间上限也低于 {target}，可以确认未达到目标"
         text += "；" if unsure else "。"
