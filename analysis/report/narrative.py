@@ -104,7 +104,10 @@ def leaf_narrative(leaf: LeafResult, *, name_sources: bool = False) -> LeafNarra
                 shown.add(key)
                 blocks.append(block)
     unit = display_unit(leaf)
-    sentences = [_value_sentence(leaf, unit)] if leaf.evidence is not None else []
+    if leaf.evidence is not None:
+        sentences = [_value_sentence(leaf, unit)]
+    else:
+        sentences = [t.target_sentence(leaf.leaf.target)] if leaf.leaf.target else []
     sentences.append(t.rule_sentence(leaf.leaf.rule, leaf.outcome, unit))
     if leaf.override is not None:
         sentences.append(t.override_sentence(leaf.computed, leaf.override.score, leaf.override.reason))

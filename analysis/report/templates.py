@@ -182,11 +182,21 @@ def text_share_sentence(category: str, value: Decimal, *, matched: int, n: int, 
     return f"{prefix}本题有效回答 {count(n)} 人次，其中{phrase} {count(matched)} 人次，{share}"
 
 
+def _target(target: str) -> str:
+    """A target after 目标值: ``=100%`` and ``2025年8月31日前`` after a space, a word in quotes (“建立”)."""
+    return f"“{target}”" if "\u4e00" <= target[0] <= "\u9fff" else f" {target}"
+
+
+def target_sentence(target: str) -> str:
+    """``目标值为 2025年8月31日前`` / ``目标值为“建立”``, for a leaf scored without an actual value."""
+    return f"目标值为{_target(target)}"
+
+
 def literal_sentence(value: Decimal, unit: str, target: str | None, deviation: Decimal | None) -> str:
     """``实际完成值为 96.5%（目标值 =100%），偏差率为 -3.5%``."""
     text = f"实际完成值为 {value_text(value, unit)}"
     if target:
-        text += f"（目标值 {target}）"
+        text += f"（目标值{_target(target)}）"
     if deviation is not None:
         text += f"，偏差率为 {signed_percent(deviation)}"
     return text

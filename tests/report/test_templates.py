@@ -154,6 +154,9 @@ def test_literal_and_mean_sentences():
     assert t.literal_sentence(D("96.5"), "%", "=100%", D("-0.035")) == \
         "实际完成值为 96.5%（目标值 =100%），偏差率为 -3.5%"
     assert t.literal_sentence(D("1.52"), "万人", None, None) == "实际完成值为 1.52 万人"
+    assert t.literal_sentence(D(1), "", "提高", None) == "实际完成值为 1（目标值“提高”）"
+    assert t.target_sentence("2025年8月31日前") == "目标值为 2025年8月31日前"
+    assert t.target_sentence("建立") == "目标值为“建立”"
     assert t.mean_sentence(2, "题", D("88.1"), "%") == "取以上 2 题结果的算术平均值为 88.1%"
 
 
