@@ -1,19 +1,10 @@
 """The evidence each scored leaf carries: which questions, options and rows its value used, with the counts.
 
-Same demo frame as test_engine.py (valid rows 1-5, row 6 invalid):
-
-    row  q1      q2               q3  q4.r1 q4.r2 q5                 unit role
-    1    有      学校通知,家长群    5   5     4     无                 S1   student
-    2    有      班主任            4   3     0     没有               S1   student
-    3    没有    -                3   4     2     希望多开展活动       S2   student
-    4    不清楚  家长群            0   5     5     -                  S2   student
-    5    有      学校通知          5   1     4     灯光不错，很满意     S2   teacher
-    6    没有    -                1   1     1     不满意             S1   student  invalid:speeder
+The demo frame is DEMO_ROWS of conftest.py (valid rows 1-5, row 6 invalid and never counted); its
+answers are tabled there.
 """
 
 from decimal import Decimal as D
-
-import pytest
 
 from analysis.scoring import score_system
 from analysis.scoring.evidence import (
@@ -25,17 +16,7 @@ from analysis.scoring.evidence import (
     survey_parts,
 )
 
-from .test_engine import ROWS, one_leaf, system_of
-
-
-@pytest.fixture
-def data(demo_q, frame_of):
-    return {"demo": frame_of(demo_q, ROWS)}
-
-
-@pytest.fixture
-def qs(demo_q, other_q):
-    return {"demo": demo_q, "other": other_q}
+from .test_engine import one_leaf, system_of
 
 
 def leaf_of(source, data, qs, rule=None, **extra):
