@@ -212,16 +212,16 @@ def score_json(result: ScoreResult) -> dict[str, Any]:
     }
 
 
-# -- values, literals and overrides by leaf path -------------------------------------------------------------------
+# -- values, literals and overrides by leaf path -----------------------------------------------------------
 
 def _leaf_value(leaf: Leaf, literal: Any, context: Context, failures: list[tuple[str, str]],
                 ) -> tuple[Decimal | None, str, Evidence | None]:
-    try:
-        if literal is not None:
+    if literal is not None:
+        try:
             return given_literal(literal)
-    except Failed as exc:
-        failures.append((leaf.place, f"literal value: {exc.problem}"))
-        return None, "", None
+        except Failed as exc:
+            failures.append((leaf.place, f"literal value: {exc.problem}"))
+            return None, "", None
     if leaf.value is None:
         return None, "", None
     try:
