@@ -21,7 +21,6 @@ from ..scoring.rules import RuleOutcome
 from ..scoring.table import format_number, format_percent, format_score, format_value
 
 NUMERALS = "一二三四五六七八九"
-ORDINALS = "一二三四五六七八九十"
 
 
 # -- numbers -----------------------------------------------------------------------------------------------
@@ -209,10 +208,6 @@ def mean_sentence(parts: int, word: str, value: Decimal, unit: str) -> str:
 
 # -- rules -------------------------------------------------------------------------------------------------
 
-def _limit(number: Decimal, unit: str) -> str:
-    return value_text(number, unit)
-
-
 def spaced(text: str) -> str:
     """`text` with a space after it when it ends in a digit, a Latin letter or %, before Chinese text."""
     return f"{text} " if text and text[-1].isascii() else text
@@ -246,21 +241,21 @@ def rule_sentence(rule: Rule, outcome: RuleOutcome, unit: str) -> str:
     if kind == "proportional":
         return _proportional(rule, outcome, unit)
     if kind == "ratio_below":
-        text = f"评价标准为≥{_limit(rule.threshold, unit)}，达到标准得满分，未达到的按实际值与标准值之比计分"
+        text = f"评价标准为≥{value_text(rule.threshold, unit)}，达到标准得满分，未达到的按实际值与标准值之比计分"
         if outcome.case == "full":
             return text + "；实际值达到标准，得满分"
         return text + f"；实际值为标准值的 {percent_text(outcome.fraction)}，按此比例计分"
     below = kind == "deduct_below"
     sign, move = ("≥", "降低") if below else ("≤", "超出")
-    text = f"评价标准为{sign}{_limit(rule.threshold, unit)}，每{move} {_points(Decimal(1), unit)}扣减权重分的 " \
+    text = f"评价标准为{sign}{value_text(rule.threshold, unit)}，每{move} {_points(Decimal(1), unit)}扣减权重分的 " \
            f"{format_number(rule.per_point)}%"
     limit = rule.floor if below else rule.ceiling
     if limit is not None:
-        text += f"，{'低于' if below else '超过'} {spaced(_limit(limit, unit))}不得分"
+        text += f"，{'低于' if below else '超过'} {spaced(value_text(limit, unit))}不得分"
     if outcome.case == "full":
         return text + ("；实际值达到标准，得满分" if below else "；实际值未超过标准，得满分")
     if outcome.case in ("below_floor", "above_ceiling"):
-        return text + f"；实际值{'低于' if below else '超过'} {_limit(limit, unit)}，不得分"
+        return text + f"；实际值{'低于' if below else '超过'} {value_text(limit, unit)}，不得分"
     text += (f"；实际值较标准{'低' if below else '高'} {_points(outcome.gap, unit)}，扣减权重分的 "
              f"{format_number(outcome.deduction)}%")
     return text + ("，扣完为止" if outcome.clamped else "")

@@ -324,3 +324,41 @@ def test_evidence_is_in_the_default_sections_only_with_an_indicator_system(tmp_p
     without = build_report({"rep": frame}, {"rep": questionnaire}, tmp_path / "b.docx", charts=False)
     assert "evidence" in with_score.sections and "evidence" not in without.sections
     assert "satisfaction-text" in without.sections and "text-summary" in without.sections
+
+
+def test_with_several_questionnaires_each_leaf_names_its_own(evidence_score):
+    from questionnaires import parse_questionnaire
+
+    from .conftest import REPORT_YAML
+
+    parent_frame, parent, _ = evidence_score
+    teacher = parse_questionnaire(REPORT_YAML.replace("id: rep", "id: rep-t").replace("role: parent", "role: teacher")
+                                  .replace("家长满意度调查问卷", "教师满意度调查问卷"), "rep-t.yaml")
+    teacher_frame = parent_frame.assign(questionnaire="rep-t", role="teacher").iloc[:3]   # r1, r2, r3
+    system = parse_indicators(textwrap.dedent("""
+        format: 1
+        title: 两份问卷
+        grades: [{grade: 优, min: 0}]
+        indicators:
+          - name: 效益
+            children:
+              - name: 满意度
+                children:
+                  - name: 家长小学段占比
+                    weight: 5
+                    value: {share: {form: rep, question: q1, options: [小学]}}
+                    rule: {type: proportional}
+                  - name: 教师小学段占比
+                    weight: 5
+                    value: {share: {form: rep-t, question: q1, options: [小学]}}
+                    rule: {type: proportional}
+    """), "two.yaml")
+    score = score_system(system, {"rep": parent_frame, "rep-t": teacher_frame}, {"rep": parent, "rep-t": teacher})
+    paragraphs = leaf_paragraphs(score)
+    # parents: 7 valid responses, 小学 4 -> 57.14%; teachers: r1-r3, 小学 in r1 and r2 -> 66.67%
+    assert paragraphs["效益/满意度/家长小学段占比"][:2] == (
+        "以下数据来自家长问卷《测试项目家长满意度调查问卷》的有效答卷，共 7 份。",
+        "问卷题 1（单选题，有效答题 7 人次）：您的孩子就读于哪个学段？")
+    assert paragraphs["效益/满意度/教师小学段占比"][0] == (
+        "以下数据来自教师问卷《测试项目教师满意度调查问卷》的有效答卷，共 3 份。")
+    assert paragraphs["效益/满意度/教师小学段占比"][2].startswith("选择“小学”的人次占比为 66.67%。")
