@@ -10,10 +10,17 @@ The document is A4 with 2.5 cm margins and holds, in this order, the sections as
    valid/collected responses per unit and role;
 2. ``scores``: the indicator score table (一级指标 / 二级指标 / 三级指标 / 分值 / 指标值 / 实际完成值 / 得分 /
    得分率) with merged level cells, subtotals, total and grade (only with a score result);
-3. ``questions``: satisfaction per role and per unit (n and 95% interval) with charts, then per
+3. ``evidence``: the indicator tree as numbered headings and, per leaf, the questions its value read with
+   their tables, how the value was obtained, the rule in words, any override and the closing sentence
+   ``指标分值 W 分，评价得分 S 分，得分率 R%。`` (only with a score result; :mod:`.evidence`);
+4. ``satisfaction-text``: satisfaction in sentences: each group's rate with n and interval, the units below
+   the target, the lowest-rated questions (:mod:`.satisfaction_text`);
+5. ``text-summary``: per open question the answers received, the no-opinion share and the main themes with
+   representative answers (:mod:`.open_answers`);
+6. ``questions``: satisfaction per role and per unit (n and 95% interval) with charts, then per
    questionnaire every closed question's table (选项 / 小计 / 比例 / 本题有效填写人次, one per matrix row)
    and a bar chart per single, multiple and scale question;
-4. ``text``: for every open question the phrase table, the word table, the answer categories and the
+7. ``text``: for every open question the phrase table, the word table, the answer categories and the
    word cloud.
 
 Tables and figures are numbered in order (表1, 表2 …, 图1, 图2 …) with Word SEQ fields.
@@ -33,9 +40,13 @@ from questionnaires import Questionnaire
 
 from . import styles
 
-SECTIONS: tuple[str, ...] = ("summary", "scores", "questions", "text")
-SECTION_TITLES = {"summary": "问卷回收情况", "scores": "绩效评价指标得分", "questions": "问卷统计结果",
-                  "text": "开放题文本分析"}
+SECTIONS: tuple[str, ...] = ("summary", "scores", "evidence", "satisfaction-text", "text-summary", "questions",
+                              "text")
+SECTION_TITLES = {"summary": "问卷回收情况", "scores": "绩效评价指标得分", "evidence": "绩效评价指标分析",
+                  "satisfaction-text": "满意度调查分析", "text-summary": "意见和建议汇总",
+                  "questions": "问卷统计结果", "text": "开放题文本分析"}
+SCORED_SECTIONS = ("scores", "evidence")
+"""Sections that need a score result; left out without one."""
 CHINESE_NUMERALS = "一二三四五六七八九十"
 
 
@@ -122,9 +133,10 @@ def build_report(frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str
     path : path
         The .docx file to write (its folder must exist).
     score : analysis.scoring.ScoreResult, optional
-        The scored indicator system; without it the ``scores`` section is left out.
+        The scored indicator system; without it the ``scores`` and ``evidence`` sections are left out.
     sections : str or list of str, optional
-        Any of summary, scores, questions, text (default all), e.g. ``"summary,questions"``.
+        Any of summary, scores, evidence, satisfaction-text, text-summary, questions, text (default all),
+        e.g. ``"summary,questions"``.
     title : str, optional
         The document title (default: from the score result or the questionnaires).
     charts : bool
@@ -143,6 +155,9 @@ def build_report(frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str
         For an unknown section, a frame without its questionnaire or no responses at all.
     """
     from . import sections as parts
+    from .evidence import evidence_section
+    from .open_answers import text_summary_section
+    from .satisfaction_text import satisfaction_text_section
 
     chosen = parse_sections(sections)
     missing = [qid for qid in frames if qid not in questionnaires]
@@ -151,7 +166,7 @@ def build_report(frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str
     if not frames:
         raise ValueError("there are no responses to report on")
     if score is None:
-        chosen = tuple(s for s in chosen if s != "scores")
+        chosen = tuple(s for s in chosen if s not in SCORED_SECTIONS)
     order = [qid for qid in sorted(frames, key=lambda q: _role_order(questionnaires[q]))]
     ordered = {qid: frames[qid] for qid in order}
     path = Path(path)
@@ -167,6 +182,12 @@ def build_report(frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str
                 parts.summary_section(ctx, ordered, questionnaires)
             elif name == "scores":
                 parts.scores_section(ctx, score)
+            elif name == "evidence":
+                evidence_section(ctx, score)
+            elif name == "satisfaction-text":
+                satisfaction_text_section(ctx, ordered, questionnaires, score)
+            elif name == "text-summary":
+                text_summary_section(ctx, ordered, questionnaires)
             elif name == "questions":
                 parts.questions_section(ctx, ordered, questionnaires, charts=charts)
             else:

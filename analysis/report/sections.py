@@ -8,7 +8,7 @@ valid responses count, except in the collection summary.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -350,7 +350,7 @@ def _question(ctx, frame: pd.DataFrame, questionnaire: Questionnaire, question: 
         if table.type == "number":
             _number_table(ctx, table)
             continue
-        _choice_table(ctx, table)
+        choice_table(ctx, table)
         if charts and table.type in ("single", "multiple", "scale") and table.valid:
             from ..pictures import bar_chart_png
 
@@ -358,7 +358,8 @@ def _question(ctx, frame: pd.DataFrame, questionnaire: Questionnaire, question: 
                        f"第{table.number}题：{table.text}", 14.0)
 
 
-def _choice_table(ctx, table: QuestionTable) -> None:
+def choice_table(ctx, table: QuestionTable) -> None:
+    """The 选项 / 小计 / 比例 table of one question or matrix row, ending with 本题有效填写人次."""
     grid = new_table(ctx.document, [9.0, 2.5, 2.5], ["选项", "小计", "比例"])
     for row in table.rows:
         styles.add_row(grid, [row.label, str(row.count), percent(row.count, table.valid)],
@@ -422,11 +423,7 @@ def _open_question(ctx, frame: pd.DataFrame, question: Question, charts: bool, t
                      f"表达肯定的{int(counts.get('positive', 0))}人次。")
 
     ctx.table_caption(f"{head}回答分类")
-    grid = new_table(doc, [6.0, 2.5, 2.5], ["类别", "人次", "比例"])
-    for label, count in zip(categories["label"], categories["count"], strict=True):
-        styles.add_row(grid, [label, str(int(count)), percent(int(count), answered)],
-                       align=["left", "right", "right"])
-    styles.add_row(grid, ["本题有效填写人次", str(answered), ""], align=["left", "right", "right"], bold=True)
+    category_grid(ctx, zip(categories["label"], categories["count"], strict=True), answered)
 
     ctx.table_caption(f"{head}回答汇总")
     phrases = phrase_table(texts, top=top_phrases)
@@ -445,6 +442,15 @@ def _open_question(ctx, frame: pd.DataFrame, question: Question, charts: bool, t
 
         ctx.figure(lambda path: wordcloud_png(texts, path, width=1200, height=700),
                    f"第{question.number}题词云图", 13.0)
+
+
+def category_grid(ctx, counts: Iterable[tuple[str, int]], answered: int) -> None:
+    """The 类别 / 人次 / 比例 table of an open question's answer categories, ending with 本题有效填写人次."""
+    grid = new_table(ctx.document, [6.0, 2.5, 2.5], ["类别", "人次", "比例"])
+    for label, count in counts:
+        styles.add_row(grid, [label, str(int(count)), percent(int(count), answered)],
+                       align=["left", "right", "right"])
+    styles.add_row(grid, ["本题有效填写人次", str(answered), ""], align=["left", "right", "right"], bold=True)
 
 
 def _word_grid(ctx, words: pd.DataFrame) -> None:

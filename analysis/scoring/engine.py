@@ -10,39 +10,30 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
 from questionnaires import Questionnaire
-from questionnaires.errors import InputError
 
-from ..frames import filter_frame, valid_only
-from ..satisfaction import satisfaction, share
-from .model import (
-    IndicatorSystem,
-    Leaf,
-    Literal,
-    MeanSource,
-    Override,
-    SatisfactionSource,
-    ScoringError,
-    ShareSource,
-    SurveySource,
-    TextShareSource,
-    ValueSource,
-    leaf_key,
-)
-from .rules import HUNDRED, apply_rule, round_half_up, round_score
+from .evidence import Evidence
+from .model import IndicatorSystem, Leaf, Override, ScoringError, leaf_key
+from .rules import RuleOutcome, round_half_up, round_score, rule_outcome
 from .targets import Target, parse_target
+from .values import Context, Failed, given_literal, literal_number, source_value
 
 PathKey = str | tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class LeafResult:
-    """One scored leaf: its value, computed score (rounded), override and what the table reports."""
+    """One scored leaf: its value, computed score (rounded), override and what the table reports.
+
+    `evidence` says what the value was computed from (questions, their tables, counts, the parts of a
+    mean; None without a value) and `outcome` how the rule turned it into the computed score; a report
+    writes its sentences from these, never counting again.
+    """
 
     leaf: Leaf
     value: Decimal | None
@@ -50,6 +41,8 @@ class LeafResult:
     """Unit of the value as shown: the numeric target's unit, else '%' for survey shares and rates."""
     computed: Decimal
     override: Override | None = None
+    evidence: Evidence | None = None
+    outcome: RuleOutcome | None = None
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -156,11 +149,11 @@ def score_system(system: IndicatorSystem, data: Mapping[str, pd.DataFrame],
     leaves = system.leaves()
     literal_values = _by_leaf(literals or {}, leaves, "literals", problems)
     override_values = _by_leaf(overrides or {}, leaves, "overrides", problems)
-    context = _Context(data, questionnaires)
+    context = Context(data, questionnaires)
     results: list[LeafResult] = []
     for leaf in leaves:
         failures: list[tuple[str, str]] = []
-        value, unit = _leaf_value(leaf, literal_values.get(leaf.key), context, failures)
+        value, unit, evidence = _leaf_value(leaf, literal_values.get(leaf.key), context, failures)
         override = _override(leaf, override_values[leaf.key], failures) if leaf.key in override_values \
             else leaf.override
         if leaf.rule.needs_value and value is None and not failures:
@@ -169,10 +162,11 @@ def score_system(system: IndicatorSystem, data: Mapping[str, pd.DataFrame],
         if failures:
             problems.extend((f"{place} ({leaf.key})", problem) for place, problem in failures)
             continue
-        computed = round_score(apply_rule(leaf.rule, leaf.weight, value))
+        outcome = rule_outcome(leaf.rule, leaf.weight, value)
         target = parse_target(leaf.target)
         results.append(LeafResult(leaf=leaf, value=value, unit=target.unit if target else unit,
-                                  computed=computed, override=override))
+                                  computed=round_score(outcome.score), override=override, evidence=evidence,
+                                  outcome=outcome))
     if problems:
         raise ScoringError(system.source, problems)
 
@@ -218,163 +212,24 @@ def score_json(result: ScoreResult) -> dict[str, Any]:
     }
 
 
-# -- values ------------------------------------------------------------------------------------------------
+# -- values, literals and overrides by leaf path -----------------------------------------------------------
 
-class _Context:
-    def __init__(self, data: Mapping[str, pd.DataFrame], questionnaires: Mapping[str, Questionnaire]):
-        self.data = data
-        self.questionnaires = questionnaires
-        self._valid: dict[str, pd.DataFrame] = {}
-
-    def frame(self, form: str) -> pd.DataFrame:
-        if form not in self._valid:
-            self._valid[form] = valid_only(self.data[form])
-        return self._valid[form]
-
-
-class _Failed(Exception):
-    """A value that cannot be computed; caught per leaf and reported with the leaf's names."""
-
-    def __init__(self, place: str, problem: str):
-        super().__init__(problem)
-        self.place = place
-        self.problem = problem
-
-
-def _leaf_value(leaf: Leaf, literal: Any, context: _Context, failures: list[tuple[str, str]],
-                ) -> tuple[Decimal | None, str]:
+def _leaf_value(leaf: Leaf, literal: Any, context: Context, failures: list[tuple[str, str]],
+                ) -> tuple[Decimal | None, str, Evidence | None]:
     if literal is not None:
         try:
-            return _literal(literal), ""
-        except _Failed as exc:
+            return given_literal(literal)
+        except Failed as exc:
             failures.append((leaf.place, f"literal value: {exc.problem}"))
-            return None, ""
+            return None, "", None
     if leaf.value is None:
-        return None, ""
+        return None, "", None
     try:
-        return _value(leaf.value, f"{leaf.place}.value", context)
-    except _Failed as exc:
+        return source_value(leaf.value, f"{leaf.place}.value", context)
+    except Failed as exc:
         failures.append((exc.place, exc.problem))
-        return None, ""
+        return None, "", None
 
-
-def _literal(raw: Any) -> Decimal:
-    if isinstance(raw, bool):
-        raise _Failed("", f"must be a number, got {raw!r}")
-    try:
-        number = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip())
-    except InvalidOperation:
-        raise _Failed("", f"must be a number, got {raw!r}") from None
-    if not number.is_finite():
-        raise _Failed("", f"must be a finite number, got {raw!r}")
-    return number
-
-
-def _value(source: ValueSource, place: str, context: _Context) -> tuple[Decimal, str]:
-    """The value of `source` and the unit it is in ('%' for survey shares and rates)."""
-    if isinstance(source, Literal):
-        return source.value, ""
-    if isinstance(source, MeanSource):
-        parts = [_value(item, f"{place}.mean[{i}]", context) for i, item in enumerate(source.items)]
-        units = {unit for _, unit in parts}
-        mean = sum((v for v, _ in parts), Decimal(0)) / len(parts)
-        return mean, units.pop() if len(units) == 1 else ""
-    kind = {ShareSource: "share", SatisfactionSource: "satisfaction",
-            TextShareSource: "text_share"}[type(source)]
-    place = f"{place}.{kind}"
-    form, questionnaire, frame = _survey_frame(source, place, context)
-    try:
-        if isinstance(source, ShareSource):
-            _check_variable(questionnaire, source.question, f"{place}.question", choice=True)
-            found = share(frame, questionnaire, source.question, list(source.options))
-            _answered(found.n, form, source, place)
-            return HUNDRED * found.count / found.n, "%"
-        if isinstance(source, SatisfactionSource):
-            variables: list[str] = []
-            for i, qid in enumerate(source.questions):
-                variables.extend(_check_variable(questionnaire, qid, f"{place}.questions[{i}]", scale=True))
-            found = satisfaction(frame, questionnaire, variables, source.method)
-            _answered(found.n, form, source, place)
-            if source.method == "top_box":
-                return HUNDRED * found.satisfied / found.n, "%"
-            return Decimal(str(found.rate)), ""
-        _check_variable(questionnaire, source.question, f"{place}.question", text=True)
-        from ..text import text_share  # imported here: it loads the Chinese tokenizer
-
-        found = text_share(frame, questionnaire, source.question, source.category)
-        _answered(found.n, form, source, place)
-        return HUNDRED * found.count / found.n, "%"
-    except (InputError, ValueError, KeyError) as exc:
-        if isinstance(exc, InputError):
-            message = "; ".join(f"{where}: {problem}" if where else problem
-                                for where, problem in exc.problems)
-        else:
-            message = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-        raise _Failed(place, message) from None
-
-
-def _survey_frame(source: SurveySource, place: str, context: _Context,
-                  ) -> tuple[str, Questionnaire, pd.DataFrame]:
-    form = source.form
-    if form is None:
-        if len(context.data) != 1:
-            given = ", ".join(context.data) or "none"
-            raise _Failed(f"{place}.form", f"name the questionnaire: the data hold {len(context.data)} "
-                                           f"questionnaires ({given})")
-        form = next(iter(context.data))
-    if form not in context.data:
-        given = ", ".join(context.data) or "none"
-        raise _Failed(f"{place}.form",
-                      f"no response data for questionnaire {form!r} (data given for: {given})")
-    if form not in context.questionnaires:
-        raise _Failed(f"{place}.form", f"unknown questionnaire {form!r}: its definition was not found")
-    frame = context.frame(form)
-    if source.filter is not None:
-        frame = filter_frame(frame, unit=source.filter.unit, role=source.filter.role)
-    return form, context.questionnaires[form], frame
-
-
-def _check_variable(questionnaire: Questionnaire, variable: str, place: str, *, choice: bool = False,
-                    scale: bool = False, text: bool = False) -> list[str]:
-    """The data variables `variable` names (a whole matrix gives its rows), after checking its type."""
-    try:
-        question = questionnaire.question(variable)
-    except KeyError:
-        raise _Failed(place, f"questionnaire {questionnaire.id!r} has no question {variable!r}") from None
-    if variable != question.id and variable not in question.variables:
-        what = f"a row of matrix {question.id!r}" if question.type == "matrix" \
-            else f"a variable of {question.id!r}"
-        raise _Failed(place, f"{variable!r} is not {what} in {questionnaire.id!r}")
-    if variable.endswith(".other") and not text:
-        raise _Failed(place, f"{variable!r} is an other-text; name the question {question.id!r}")
-    kind = question.type
-    if choice and (kind not in ("single", "multiple", "scale", "matrix") or
-                   (kind == "matrix" and variable == question.id)):
-        wanted = "a matrix row such as " + question.variables[0] if kind == "matrix" \
-            else "a single, multiple, scale question or a matrix row"
-        raise _Failed(place, f"{variable!r} is a {kind} question; share needs {wanted}")
-    if scale:
-        if kind not in ("scale", "matrix"):
-            raise _Failed(place, f"{variable!r} is a {kind} question; satisfaction needs scale or matrix "
-                                 "questions")
-        return list(question.variables) if variable == question.id else [variable]
-    if text and kind != "text" and not variable.endswith(".other"):
-        raise _Failed(place, f"{variable!r} is a {kind} question; text_share needs an open (text) question "
-                             "or an other-text such as q2.other")
-    return [variable]
-
-
-def _answered(n: int, form: str, source: SurveySource, place: str) -> None:
-    if not n:
-        narrowed = ""
-        if source.filter is not None:
-            conditions = (("unit", source.filter.unit), ("role", source.filter.role))
-            parts = [f"{k} in {list(v)}" for k, v in conditions if v]
-            narrowed = " with " + " and ".join(parts)
-        raise _Failed(place, f"no valid answers in {form!r}{narrowed}: the value cannot be computed")
-
-
-# -- literals and overrides by leaf path -------------------------------------------------------------------
 
 def _by_leaf(given: Mapping[PathKey, Any], leaves: list[Leaf], what: str,
              problems: list[tuple[str, str]]) -> dict[str, Any]:
@@ -400,8 +255,8 @@ def _override(leaf: Leaf, raw: Override | Mapping[str, Any], failures: list[tupl
         failures.append((place, f"must be a mapping with score and reason, got {raw!r}"))
         return None
     try:
-        number = _literal(score)
-    except _Failed as exc:
+        number = literal_number(score)
+    except Failed as exc:
         failures.append((f"{place}.score", exc.problem))
         return None
     if not Decimal(0) <= number <= leaf.weight:

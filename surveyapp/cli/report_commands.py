@@ -8,7 +8,7 @@ import click
 import pandas as pd
 from click.core import ParameterSource
 
-from analysis.report import SECTIONS, build_report, parse_sections
+from analysis.report import SCORED_SECTIONS, SECTIONS, build_report, parse_sections
 from analysis.responses import read_responses
 from analysis.scoring import load_indicators, score_system
 from questionnaires import InputError, Questionnaire, load_folder
@@ -24,7 +24,8 @@ from .common import input_errors_exit_2, questionnaire_lookup
 @click.option("--indicators", type=click.Path(dir_okay=False), metavar="FILE",
               help="Indicator system (YAML): adds the score table, total and grade.")
 @click.option("--sections", default=",".join(SECTIONS), show_default=True, metavar="LIST",
-              help="Comma-separated sections to include: summary, scores, questions, text.")
+              help="Comma-separated sections to include: summary, scores, evidence, satisfaction-text, "
+                   "text-summary, questions, text (scores and evidence need --indicators).")
 @click.option("--title", help="Document title (default: from the indicator system or the survey).")
 @click.option("--no-charts", is_flag=True, help="Tables only: no bar charts, satisfaction charts or word clouds.")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), metavar="FILE.docx",
@@ -32,7 +33,8 @@ from .common import input_errors_exit_2, questionnaire_lookup
 @input_errors_exit_2
 def report_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], survey_slug: str | None,
                    indicators: str | None, sections: str, title: str | None, no_charts: bool, out: str) -> None:
-    """Write the report appendix (.docx): collection summary, score table, question tables, open answers.
+    """Write the report (.docx): collection summary, score table, each indicator's evidence, satisfaction and
+    open answers in sentences, question tables, open-answer tables.
 
     Give response files (DATA, CSV or XLSX) with --questionnaire, or --survey SLUG for a stored survey.
     """
@@ -47,8 +49,10 @@ def report_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], 
     if not out_path.parent.is_dir():
         raise InputError(out, [("--out", f"the folder {out_path.parent} does not exist")])
     explicit = click.get_current_context().get_parameter_source("sections") is not ParameterSource.DEFAULT
-    if "scores" in chosen and not indicators and explicit:
-        raise click.UsageError("the scores section needs --indicators FILE")
+    needing = [s for s in chosen if s in SCORED_SECTIONS]
+    if needing and not indicators and explicit:
+        verb = "sections need" if len(needing) > 1 else "section needs"
+        raise click.UsageError(f"the {' and '.join(needing)} {verb} --indicators FILE")
     system = load_indicators(indicators) if indicators else None
 
     survey_title = None

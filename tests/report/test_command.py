@@ -57,9 +57,24 @@ def test_sections_option_on_the_command(tmp_path, files):
     assert len(document.inline_shapes) == 0
 
 
+def test_evidence_section_on_the_command(tmp_path, files):
+    questionnaire, data, indicators = files
+    out = tmp_path / "evidence.docx"
+    result = _run(data, "--questionnaire", questionnaire, "--indicators", indicators, "--sections", "evidence",
+                  "--out", out)
+    assert result.exit_code == 0, result.output
+    document = Document(str(out))
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == ["一、绩效评价指标分析"]
+    texts = [p.text for p in document.paragraphs]
+    # 预算执行率: 95.5 against 100, 2% of the weight 10 per point: 10 x (1 - 0.02 x 4.5) = 9.1
+    assert any(text.endswith("指标分值 10 分，评价得分 9.1 分，得分率 91%。") for text in texts)
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--sections", "summary,charts"], "unknown report section 'charts'"),
     (["--sections", "scores"], "the scores section needs --indicators"),
+    (["--sections", "evidence"], "the evidence section needs --indicators"),
+    (["--sections", "summary,scores,evidence"], "the scores and evidence sections need --indicators"),
     (["--out", "{tmp}/report.pdf"], "ending in .docx"),
     (["--out", "{tmp}/missing/report.docx"], "does not exist"),
     (["--indicators", "{tmp}/nope.yaml"], "nope.yaml"),

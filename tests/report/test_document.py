@@ -294,7 +294,8 @@ def test_unknown_section_is_refused():
     with pytest.raises(ValueError, match="unknown report section 'charts'"):
         parse_sections("summary,charts")
     assert parse_sections("text, summary") == ("summary", "text")
-    assert parse_sections(None) == ("summary", "scores", "questions", "text")
+    assert parse_sections(None) == ("summary", "scores", "evidence", "satisfaction-text", "text-summary",
+                                    "questions", "text")
 
 
 def test_a_frame_without_its_questionnaire_is_refused(tmp_path, rep_frame, rep_q):

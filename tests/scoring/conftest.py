@@ -66,3 +66,34 @@ def build_frame(questionnaire, rows: list[dict]) -> pd.DataFrame:
 @pytest.fixture
 def frame_of():
     return build_frame
+
+
+# The demo responses of the engine tests (valid rows 1-5, row 6 invalid and never counted):
+#
+#     row  q1      q2               q3  q4.r1 q4.r2 q5                 unit role
+#     1    有      学校通知,家长群    5   5     4     无                 S1   student
+#     2    有      班主任            4   3     0     没有               S1   student
+#     3    没有    -                3   4     2     希望多开展活动       S2   student
+#     4    不清楚  家长群            0   5     5     -                  S2   student
+#     5    有      学校通知          5   1     4     灯光不错，很满意     S2   teacher
+#     6    没有    -                1   1     1     不满意             S1   student  invalid:speeder
+DEMO_ROWS = [
+    {"q1": "有", "q2": ["学校通知", "家长群"], "q3": 5, "q4.r1": 5, "q4.r2": 4, "q5": "无", "unit": "S1"},
+    {"q1": "有", "q2": ["班主任"], "q3": 4, "q4.r1": 3, "q4.r2": 0, "q5": "没有", "unit": "S1"},
+    {"q1": "没有", "q3": 3, "q4.r1": 4, "q4.r2": 2, "q5": "希望多开展活动", "unit": "S2"},
+    {"q1": "不清楚", "q2": ["家长群"], "q3": 0, "q4.r1": 5, "q4.r2": 5, "unit": "S2"},
+    {"q1": "有", "q2": ["学校通知"], "q3": 5, "q4.r1": 1, "q4.r2": 4, "q5": "灯光不错，很满意", "unit": "S2",
+     "role": "teacher"},
+    {"q1": "没有", "q3": 1, "q4.r1": 1, "q4.r2": 1, "q5": "不满意", "unit": "S1",
+     "status": "invalid:speeder"},
+]
+
+
+@pytest.fixture
+def data(demo_q, frame_of):
+    return {"demo": frame_of(demo_q, DEMO_ROWS)}
+
+
+@pytest.fixture
+def qs(demo_q, other_q):
+    return {"demo": demo_q, "other": other_q}

@@ -1,14 +1,7 @@
 """The engine on hand-made frames: every value source, filters, mean, overrides, literals, totals, grades.
 
-The demo frame (valid rows 1-5, row 6 invalid and never counted):
-
-    row  q1      q2               q3  q4.r1 q4.r2 q5                 unit role
-    1    有      学校通知,家长群    5   5     4     无                 S1   student
-    2    有      班主任            4   3     0     没有               S1   student
-    3    没有    -                3   4     2     希望多开展活动       S2   student
-    4    不清楚  家长群            0   5     5     -                  S2   student
-    5    有      学校通知          5   1     4     灯光不错，很满意     S2   teacher
-    6    没有    -                1   1     1     不满意             S1   student  invalid:speeder
+The demo frame is DEMO_ROWS of conftest.py (valid rows 1-5, row 6 invalid and never counted); its
+answers are tabled there.
 """
 
 from decimal import Decimal as D
@@ -18,16 +11,8 @@ import yaml
 
 from analysis.scoring import ScoringError, parse_indicators, score_json, score_system
 
-ROWS = [
-    {"q1": "有", "q2": ["学校通知", "家长群"], "q3": 5, "q4.r1": 5, "q4.r2": 4, "q5": "无", "unit": "S1"},
-    {"q1": "有", "q2": ["班主任"], "q3": 4, "q4.r1": 3, "q4.r2": 0, "q5": "没有", "unit": "S1"},
-    {"q1": "没有", "q3": 3, "q4.r1": 4, "q4.r2": 2, "q5": "希望多开展活动", "unit": "S2"},
-    {"q1": "不清楚", "q2": ["家长群"], "q3": 0, "q4.r1": 5, "q4.r2": 5, "unit": "S2"},
-    {"q1": "有", "q2": ["学校通知"], "q3": 5, "q4.r1": 1, "q4.r2": 4, "q5": "灯光不错，很满意", "unit": "S2",
-     "role": "teacher"},
-    {"q1": "没有", "q3": 1, "q4.r1": 1, "q4.r2": 1, "q5": "不满意", "unit": "S1",
-     "status": "invalid:speeder"},
-]
+from .conftest import DEMO_ROWS
+
 GRADES = [{"grade": "优", "min": 90}, {"grade": "良", "min": 80}, {"grade": "中", "min": 70},
           {"grade": "差", "min": 0}]
 
@@ -44,16 +29,6 @@ def one_leaf(value, rule=None, weight=10, **extra):
     leaf = {"name": "指标", "weight": weight, "value": value, "rule": rule or {"type": "proportional"},
             **extra}
     return system_of({"效益": {"满意度": [leaf]}})
-
-
-@pytest.fixture
-def data(demo_q, frame_of):
-    return {"demo": frame_of(demo_q, ROWS)}
-
-
-@pytest.fixture
-def qs(demo_q, other_q):
-    return {"demo": demo_q, "other": other_q}
 
 
 def value_of(source, data, qs, rule=None) -> D:
@@ -160,7 +135,7 @@ def test_values_that_cannot_be_computed_are_errors_naming_the_indicator(data, qs
 
 
 def test_a_questionnaire_without_answers_is_an_error_not_zero(demo_q, qs, frame_of):
-    only_invalid = {"demo": frame_of(demo_q, [ROWS[5]])}
+    only_invalid = {"demo": frame_of(demo_q, [DEMO_ROWS[5]])}
     with pytest.raises(ScoringError, match="no valid answers"):
         score_system(one_leaf({"satisfaction": {"questions": ["q3"]}}), only_invalid, qs)
 

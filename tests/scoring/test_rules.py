@@ -5,7 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from analysis.scoring.model import ChecklistItem, Rule
-from analysis.scoring.rules import apply_rule, round_half_up, round_score
+from analysis.scoring.rules import apply_rule, round_half_up, round_score, rule_outcome
 
 
 def score(rule: Rule, weight, value=None) -> D:
@@ -148,3 +148,53 @@ def test_ratio_below_in_other_units():
 def test_value_rules_need_a_value():
     with pytest.raises(ValueError, match="needs an actual value"):
         apply_rule(RATIO, D(5), None)
+
+
+# -- outcomes: the case that applied and its numbers, for the report's sentences ----------------------------
+
+def outcome(rule: Rule, weight, value=None):
+    return rule_outcome(rule, D(str(weight)), None if value is None else D(str(value)))
+
+
+@pytest.mark.parametrize(("rule", "value", "case", "gap", "deduction", "fraction", "clamped"), [
+    (Rule("manual", score=D("3.5")), None, "manual", None, None, None, False),
+    (Rule("yes_no", met=True), None, "met", None, None, None, False),
+    (Rule("yes_no", met=False), None, "not_met", None, None, None, False),
+    # 0.25 + 0.25 met of 0.25 x 4
+    (Rule("checklist", items=(ChecklistItem("a", D("0.25"), True), ChecklistItem("b", D("0.25"), False),
+                              ChecklistItem("c", D("0.25"), True))), None, "checklist", None, None, "0.5", False),
+    # 88.6 rounded to 89 first: 89 / 100
+    (Rule("proportional", round_value=0), "88.6", "proportional", None, None, "0.89", False),
+    (Rule("proportional"), "104", "proportional", None, None, "1.04", True),      # held at the weight
+    (Rule("deduct_below", threshold=D(100), per_point=D(2), floor=D(60)), "100", "full", None, None, None,
+     False),
+    # 4.5 points short, 2% each: 9% of the weight deducted (domain example, w x 0.91)
+    (Rule("deduct_below", threshold=D(100), per_point=D(2), floor=D(60)), "95.5", "deducted", "4.5", "9.0",
+     None, False),
+    (Rule("deduct_below", threshold=D(100), per_point=D(2), floor=D(60)), "59.9", "below_floor", None, None,
+     None, False),
+    # 60 points short at 2% each: 120% deducted, nothing left
+    (Rule("deduct_below", threshold=D(100), per_point=D(2)), "40", "deducted", "60", "120", None, True),
+    (ABOVE, "97.2", "full", None, None, None, False),
+    (ABOVE, "100.5", "deducted", "0.5", "2.5", None, False),                      # 0.5 over at 5% each
+    (ABOVE, "110.01", "above_ceiling", None, None, None, False),
+    (RATIO, "95", "full", None, None, None, False),
+    (RATIO, "85", "ratio", None, None, "85/90", False),
+])
+def test_outcomes_name_the_case_and_its_numbers(rule, value, case, gap, deduction, fraction, clamped):
+    found = outcome(rule, 4, value)
+    assert found.case == case
+    assert found.gap == (None if gap is None else D(gap))
+    assert found.deduction == (None if deduction is None else D(deduction))
+    if fraction is not None and "/" in fraction:
+        top, bottom = fraction.split("/")
+        assert found.fraction == D(top) / D(bottom)
+    else:
+        assert found.fraction == (None if fraction is None else D(fraction))
+    assert found.clamped is clamped
+    assert found.score == apply_rule(rule, D(4), None if value is None else D(value))
+
+
+def test_the_proportional_outcome_keeps_the_rounded_value():
+    assert outcome(Rule("proportional", round_value=0), 10, "88.6").value == D(89)
+    assert outcome(Rule("proportional", round_value=1), 10, "88.65").value == D("88.7")
