@@ -29,7 +29,7 @@ SHOWN = 1000
 
 @bp.route("/surveys/<slug>/screening")
 def screening(slug: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="view")
     flagged = screening_flags(survey)
     by_flag: dict[str, list[int]] = {}           # flag -> [responses carrying it, of which still valid]
     for item in flagged:
@@ -48,7 +48,7 @@ def screening(slug: str):
 
 @bp.route("/surveys/<slug>/screening/bulk", methods=["POST"])
 def screening_bulk(slug: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="edit")
     form = BulkMarkForm()
     if not form.validate_on_submit():
         abort(400)
@@ -65,7 +65,7 @@ def screening_bulk(slug: str):
 
 @bp.route("/surveys/<slug>/responses/<public_id>", methods=["GET", "POST"])
 def response_detail(slug: str, public_id: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="edit" if request.method == "POST" else "view")
     response = find_response(survey, public_id)
     if response is None:
         abort(404)
@@ -95,5 +95,5 @@ def response_detail(slug: str, public_id: str):
 
 @bp.route("/surveys/<slug>/history")
 def history(slug: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="view")
     return render_template("console/history.html", survey=survey, changes=status_history(survey))

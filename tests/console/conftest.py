@@ -6,9 +6,10 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 
 from questionnaires import clean_answers
-from surveyapp.auth.login import forget_unknown_failures
 from surveyapp.auth.services import create_user
 from surveyapp.extensions import db
 from surveyapp.models import Response, Survey
@@ -29,26 +30,53 @@ def csrf_token(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
+class FreshClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as each request does in production.
+
+    The `app` fixture keeps one application context open for the whole test, and Flask reuses it for the
+    requests, so `g` (Flask-Login's loaded user, the CSRF token, the roles looked up) would otherwise
+    carry over from one request, or one client, to the next.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        for name in list(g):
+            g.pop(name)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(autouse=True)
-def _fresh_throttle():
-    forget_unknown_failures()
-    yield
-    forget_unknown_failures()
+def _fresh_clients(app):
+    """Every test client of the console tests (`client` and any made with `app.test_client()`) is a
+    FreshClient."""
+    app.test_client_class = FreshClient
 
 
 @pytest.fixture
 def evaluator(app):
-    user = create_user("evaluator", PASSWORD)
+    """The admin account the console tests log in with (an admin sees every survey)."""
+    user = create_user("evaluator", PASSWORD, admin=True)
     db.session.commit()
     return user
 
 
+@pytest.fixture
+def make_user(app):
+    """Another account: make_user("wang") (not an admin unless admin=True); its password is PASSWORD."""
+
+    def make(name: str, admin: bool = False):
+        user = create_user(name, PASSWORD, admin=admin)
+        db.session.commit()
+        return user
+
+    return make
+
+
 def log_in(client, username: str = "evaluator", password: str = PASSWORD, next_url: str | None = None):
     """Log in through the login page, with the CSRF token taken from the page."""
-    page = client.get("/console/login")
+    page = client.get("/console/login").get_data(as_text=True)
     query = f"?next={next_url}" if next_url else ""
-    return client.post(f"/console/login{query}", data={
-        "csrf_token": csrf_token(page.get_data(as_text=True)), "username": username, "password": password})
+    token = {"csrf_token": csrf_token(page)} if CSRF_INPUT.search(page) else {}    # none with CSRF switched off
+    return client.post(f"/console/login{query}", data={**token, "username": username, "password": password})
 
 
 @pytest.fixture
