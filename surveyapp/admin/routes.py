@@ -53,9 +53,10 @@ def user_action(user_id: int):
         if action == "reset":
             password = reset_password(user)
         elif action == "revoke":
-            ended = revoke_sessions(user)
+            message = f"已结束 {user.username} 的 {revoke_sessions(user)} 个登录。"
         else:
             set_active(user, action == "activate")
+            message = f"已启用 {user.username}。" if user.active else f"已停用 {user.username}，其登录已全部结束。"
     except UserError as exc:
         db.session.rollback()
         flash(exc.chinese, "error")
@@ -63,7 +64,5 @@ def user_action(user_id: int):
     db.session.commit()
     if action == "reset":
         return _page(NewUserForm(formdata=None), (user.username, password))
-    flash({"revoke": f"已结束 {user.username} 的 {ended} 个登录。",
-           "deactivate": f"已停用 {user.username}，其登录已全部结束。",
-           "activate": f"已启用 {user.username}。"}[action], "success")
+    flash(message, "success")
     return redirect(url_for("console.users"))

@@ -29,7 +29,6 @@ ACTIONS = {
     "user_deactivated": "停用用户",
     "user_activated": "启用用户",
     "sessions_revoked": "注销登录",
-    "survey_created": "创建调查",
     "survey_opened": "开始收集",
     "survey_closed": "结束收集",
     "member_added": "添加成员",

@@ -99,8 +99,6 @@ def create_survey(title: str, slug: str, forms: list[FormSpec], units: list[Unit
     db.session.flush()
     if owner is not None:
         add_owner(survey, owner)
-    record_event("survey_created", survey=survey,
-                 detail=f"{len(forms)} 份问卷，{len(units)} 个单位" + (f"，所有者 {owner.username}" if owner else ""))
     logger.info("Survey %s created with %d forms and %d units", slug, len(forms), len(units))
     return survey
 

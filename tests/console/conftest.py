@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import g
 from flask.testing import FlaskClient
 
 from questionnaires import clean_answers
+from surveyapp.auth import login as login_module
 from surveyapp.auth.services import create_user
 from surveyapp.extensions import db
 from surveyapp.models import Response, Survey
@@ -117,3 +118,30 @@ def add_response(app):
         return response
 
     return add
+
+
+class Clock:
+    """The time the login code sees (`surveyapp.auth.login.utcnow`), moved by the test."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture(name="clock")
+def clock_fixture(monkeypatch):
+    """The login throttle's clock, fixed at 2026-03-02 01:00 UTC until the test advances it."""
+    fixed = Clock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    monkeypatch.setattr(login_module, "utcnow", fixed)
+    return fixed
+
+
+def at(client, address: str):
+    """The client, sending its next requests from `address`."""
+    client.environ_base["REMOTE_ADDR"] = address
+    return client

@@ -7,42 +7,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import sqlalchemy as sa
 
-from surveyapp.auth import login as login_module
 from surveyapp.auth.throttle import delay_after, network_of
 from surveyapp.extensions import db
 from surveyapp.models import LoginSession, LoginThrottle
 
-from .conftest import PASSWORD, csrf_token, log_in
+from .conftest import PASSWORD, at, csrf_token, log_in
 
 WRONG = "用户名或密码错误"
-T0 = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
-
-
-class Clock:
-    """The time the login code sees; moved by the test."""
-
-    def __init__(self, now: datetime):
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += timedelta(seconds=seconds)
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock(T0)
-    monkeypatch.setattr(login_module, "utcnow", clock)
-    return clock
-
-
-def at(client, address: str):
-    client.environ_base["REMOTE_ADDR"] = address
-    return client
-
-
 def test_login_with_csrf_token_then_logout(client, evaluator):
     reply = log_in(client)
     assert reply.status_code == 302 and reply.headers["Location"] == "/console/"
