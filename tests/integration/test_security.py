@@ -26,7 +26,7 @@ from surveyapp.auth.services import create_user
 from surveyapp.config import DEV_SECRET
 from surveyapp.console import PUBLIC_ENDPOINTS
 from surveyapp.extensions import db
-from surveyapp.models import Response, Survey, User
+from surveyapp.models import AuditEvent, Response, Survey, User
 from surveyapp.respond import routes as respond_routes
 from surveyapp.respond import services as respond_services
 from tests.console.conftest import (
@@ -382,3 +382,32 @@ def test_an_unknown_name_and_a_wrong_password_get_the_same_answers_throughout(br
     # the right password of the real account while held: the same answer as for the unknown name
     assert _answer(log_in(known, username="owner"), "owner") == _answer(
         log_in(unknown, username="nobody", password=PASSWORD), "nobody")
+
+
+@pytest.mark.parametrize(("proxies", "expected"), [("0", "127.0.0.1"), ("1", "203.0.113.5")])
+def test_the_client_address_comes_from_forwarded_headers_only_behind_trusted_proxies(tmp_path, proxies, expected):
+    app = create_app({"SECRET_KEY": "x", "TRUSTED_PROXIES": proxies,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'proxy.sqlite'}"})
+    app.test_client_class = FreshClient
+    with app.app_context():
+        db.create_all()
+        create_user("admin", PASSWORD)
+        db.session.commit()
+        client = app.test_client()
+        # the client forged the first value; the one trusted proxy appended the address it saw
+        forwarded = {"X-Forwarded-For": "198.51.100.1, 203.0.113.5"}
+        token = csrf_token(client.get("/console/login").get_data(as_text=True))
+        reply = client.post("/console/login", headers=forwarded,
+                            data={"csrf_token": token, "username": "admin", "password": PASSWORD})
+        assert reply.status_code == 302
+        event = db.session.scalar(db.select(AuditEvent).filter_by(action="login"))
+        assert event.address == expected
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("value", ["-1", "yes"])
+def test_a_bad_trusted_proxies_setting_stops_the_start(tmp_path, value):
+    with pytest.raises(RuntimeError, match="TRUSTED_PROXIES"):
+        create_app({"SECRET_KEY": "x", "TRUSTED_PROXIES": value,
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'bad.sqlite'}"})
