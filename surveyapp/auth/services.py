@@ -80,7 +80,8 @@ def reset_password(user: User) -> str:
 
 def set_active(user: User, active: bool) -> User:
     """Deactivate (ending all logins) or reactivate an account; nobody deactivates their own."""
-    if not active and acting_user() is not None and acting_user().id == user.id:
+    actor = acting_user()
+    if not active and actor is not None and actor.id == user.id:
         raise UserError("you cannot deactivate your own account", "不能停用自己的账号。")
     if user.active == active:
         return user

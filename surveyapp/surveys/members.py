@@ -26,7 +26,6 @@ from ..models import MEMBER_ROLES, Survey, SurveyMember, User
 logger = logging.getLogger(__name__)
 
 ROLE_LABELS = {"owner": "所有者", "editor": "编辑者", "viewer": "查看者", "admin": "管理员"}
-NEEDS = ("view", "edit", "own")
 LEVELS = {"viewer": 1, "editor": 2, "owner": 3, "admin": 3}
 NEED_LEVELS = {"view": 1, "edit": 2, "own": 3}
 
@@ -54,7 +53,7 @@ def role_in(survey: Survey, user: User | None = CURRENT) -> str | None:
 def allows(role: str | None, need: str) -> bool:
     """Whether a role (from `role_in`) grants `need` (view, edit or own)."""
     if need not in NEED_LEVELS:
-        raise ValueError(f"unknown need {need!r}; expected one of {', '.join(NEEDS)}")
+        raise ValueError(f"unknown need {need!r}; expected one of {', '.join(NEED_LEVELS)}")
     return role is not None and LEVELS[role] >= NEED_LEVELS[need]
 
 
