@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import DEV_SECRET, Defaults, from_environment
 from .database import configure_engine
@@ -31,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["ENV_NAME"] == "production":
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
 
+    _trust_proxies(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
@@ -58,3 +60,15 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind `TRUSTED_PROXIES` reverse proxies (0 = none, the default), take the client's address and
+    scheme from the X-Forwarded-For / X-Forwarded-Proto values those proxies append; never otherwise, as a
+    client can send these headers itself."""
+    value = app.config.get("TRUSTED_PROXIES", 0)
+    count = int(value) if str(value).strip().isdigit() else -1
+    if count < 0:
+        raise RuntimeError(f"TRUSTED_PROXIES must be the number of reverse proxies in front (0 = none), got {value!r}")
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]

@@ -1,4 +1,5 @@
-"""The data model: surveys, questionnaire versions, forms, units, responses, evaluators.
+"""The data model: surveys, questionnaire versions, forms, units, responses, evaluators, and the security
+records (login sessions, the login throttle, survey members, the audit log).
 
 Answers are stored as one JSON document per response (variable -> canonical answer, see
 `questionnaires.answers`): the canonical record. Beside it, `Response.codes` and `Response.texts` hold a
@@ -25,6 +26,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .extensions import db
 
 SURVEY_STATUSES = ("draft", "open", "closed")
+MEMBER_ROLES = ("owner", "editor", "viewer")
 RESPONSE_STATUSES = ("valid", "invalid")
 CHANNELS = ("微信", "手机", "电脑")
 LOCAL_TZ = ZoneInfo("Asia/Shanghai")
@@ -64,21 +66,58 @@ class UTCDateTime(sa.types.TypeDecorator):
 
 
 class User(UserMixin, db.Model):
-    """An evaluator who logs into the console; created by `surveyapp users create`."""
+    """An evaluator who logs into the console; created by `surveyapp users create` or an admin.
+
+    An admin manages users and sees every survey; a deactivated user cannot log in.
+    """
 
     __tablename__ = "user"
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    last_failed_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses to log in an inactive user
+        return self.active
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+class LoginSession(db.Model):
+    """One console login, kept on the server: the cookie holds a random token whose hash is stored here.
+
+    Ending the row (logout, password reset, an admin's revoke) ends the login even for a copied cookie.
+    """
+
+    __tablename__ = "login_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    address: Mapped[str] = mapped_column(sa.String(64), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class LoginThrottle(db.Model):
+    """Failed logins counted per key (an address, an account, an account from an address) with the time
+    before which the key's next attempt is refused; shared by every app instance."""
+
+    __tablename__ = "login_throttle"
+    key: Mapped[str] = mapped_column(sa.String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Survey(db.Model):
@@ -105,6 +144,40 @@ class Survey(db.Model):
         if self.opens_at is not None and now < self.opens_at:
             return False
         return self.closes_at is None or now < self.closes_at
+
+
+class SurveyMember(db.Model):
+    """A user's role in a survey: owner (members and audit log too), editor (changes data), viewer (reads)."""
+
+    __tablename__ = "survey_member"
+    __table_args__ = (sa.UniqueConstraint("survey_id", "user_id"),
+                      sa.CheckConstraint(f"role IN {MEMBER_ROLES}", name="role"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("survey.id"), index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(10))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship()
+
+
+class AuditEvent(db.Model):
+    """Who did what, when, on which survey: logins, user and member management, status changes,
+    screening, scoring inputs, raw data exports. Never answers or passwords."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_event_survey_at", "survey_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True, nullable=True)
+    """Who acted; NULL: the system (a command on the server)."""
+    action: Mapped[str] = mapped_column(sa.String(40), index=True)
+    survey_id: Mapped[int | None] = mapped_column(sa.ForeignKey("survey.id"), nullable=True)
+    detail: Mapped[str] = mapped_column(sa.String(300), default="")
+    address: Mapped[str] = mapped_column(sa.String(64), default="")
+
+    user: Mapped[User | None] = relationship()
+    survey: Mapped[Survey | None] = relationship()
 
 
 class QuestionnaireVersion(db.Model):

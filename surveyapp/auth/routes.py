@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from ..console import bp
@@ -12,11 +12,12 @@ from ..console.forms import PostForm
 from ..extensions import db
 from .forms import LoginForm
 from .login import LoginRefused, authenticate
+from .sessions import SESSION_KEY, end_session, start_session
 
 
 def _safe_next(target: str | None) -> str:
-    """Only a path inside the console is followed after login (no open redirect)."""
-    if target:
+    """Only a path inside the console is followed after login (no open redirect, no header injection)."""
+    if target and target.isprintable() and not any(c.isspace() for c in target):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and target.startswith("/console/") and "\\" not in target:
             return target
@@ -31,13 +32,19 @@ def login():
     error = None
     if form.validate_on_submit():
         try:
-            user = authenticate(form.username.data, form.password.data)
+            user = authenticate(form.username.data, form.password.data, request.remote_addr)
         except LoginRefused as refused:
-            db.session.commit()          # keep the failure count
+            db.session.commit()          # keep the throttle's counts and the audit event
             error = refused.message
+            if refused.retry_after:
+                headers = {"Retry-After": str(refused.retry_after)}
+                return render_template("console/login.html", form=form, error=error), 429, headers
         else:
+            token = start_session(user, request.remote_addr)
             db.session.commit()
+            session.clear()              # nothing from before the login carries over
             login_user(user)
+            session[SESSION_KEY] = token
             return redirect(_safe_next(request.args.get("next")))
     return render_template("console/login.html", form=form, error=error)
 
@@ -45,7 +52,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if PostForm().validate_on_submit():
+        end_session(session.get(SESSION_KEY), current_user._get_current_object())
+        db.session.commit()
         logout_user()
+        session.clear()
         flash("您已退出登录。", "info")
         return redirect(url_for("console.login"))
     return redirect(url_for("console.index"))

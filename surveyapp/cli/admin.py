@@ -11,11 +11,13 @@ from flask.cli import with_appcontext
 from analysis.responses import write_responses, write_responses_xlsx
 from questionnaires import SHIPPED
 
-from ..auth.services import create_user, generate_password
+from ..auth.services import create_user, generate_password, get_user, reset_password, revoke_sessions, set_active
 from ..demo import DEMO_FORMS, DEMO_SLUG, DEMO_UNITS, load_demo
+from ..downloads.services import record_raw_export
 from ..extensions import db
-from ..models import Response, Survey, User
+from ..models import Response, Survey
 from ..responses import fill_codes, load_survey_frames
+from ..surveys.members import add_owner
 from ..surveys.services import FormSpec, SurveyError, create_survey, get_survey, set_status, survey_links
 from ..surveys.units import read_units_csv
 from .common import boxed, input_errors_exit_2
@@ -29,15 +31,17 @@ def users_group() -> None:
 @users_group.command("create")
 @click.argument("username")
 @click.option("--password", help="Password (default: generate one and print it once).")
+@click.option("--admin", is_flag=True, help="An admin: manages users, sees every survey (the first user is one).")
 @with_appcontext
 @input_errors_exit_2
-def users_create(username: str, password: str | None) -> None:
+def users_create(username: str, password: str | None, admin: bool) -> None:
     """Create an evaluator account."""
     generated = password is None
     password = password or generate_password()
-    create_user(username, password)
+    user = create_user(username, password, admin=admin)
     db.session.commit()
-    click.echo(f"user {username} created" + (f"; password: {password}" if generated else ""))
+    click.echo(f"{'admin' if user.is_admin else 'user'} {username} created"
+               + (f"; password: {password}" if generated else ""))
 
 
 @users_group.command("reset-password")
@@ -45,15 +49,43 @@ def users_create(username: str, password: str | None) -> None:
 @with_appcontext
 @input_errors_exit_2
 def users_reset(username: str) -> None:
-    """Give an account a new generated password, printed once."""
-    user = db.session.scalar(db.select(User).filter_by(username=username))
-    if user is None:
-        raise SurveyError(f"no user {username!r}", source="users")
-    password = generate_password()
-    user.set_password(password)
-    user.failed_logins = 0
+    """Give an account a new generated password, printed once; the account's logins end."""
+    password = reset_password(get_user(username))
     db.session.commit()
     click.echo(f"new password for {username}: {password}")
+
+
+@users_group.command("deactivate")
+@click.argument("username")
+@with_appcontext
+@input_errors_exit_2
+def users_deactivate(username: str) -> None:
+    """Stop an account from logging in (its logins end); `activate` undoes it."""
+    set_active(get_user(username), False)
+    db.session.commit()
+    click.echo(f"user {username} deactivated")
+
+
+@users_group.command("activate")
+@click.argument("username")
+@with_appcontext
+@input_errors_exit_2
+def users_activate(username: str) -> None:
+    """Let a deactivated account log in again."""
+    set_active(get_user(username), True)
+    db.session.commit()
+    click.echo(f"user {username} activated")
+
+
+@users_group.command("revoke-sessions")
+@click.argument("username")
+@with_appcontext
+@input_errors_exit_2
+def users_revoke_sessions(username: str) -> None:
+    """End every console login of an account (copied cookies stop working too)."""
+    ended = revoke_sessions(get_user(username))
+    db.session.commit()
+    click.echo(f"{ended} sessions of {username} ended")
 
 
 @click.group("survey")
@@ -79,12 +111,16 @@ def _form_spec(value: str) -> FormSpec:
 @click.option("--units", "units_csv", type=click.Path(exists=True, dir_okay=False), required=True,
               help="CSV of code,name,district.")
 @click.option("--allow-repeat", is_flag=True, help="Allow several responses from one browser.")
+@click.option("--owner", help="User who owns the survey in the console (default: none, only admins see it).")
 @with_appcontext
 @input_errors_exit_2
-def survey_create(title: str, slug: str, questionnaires: tuple[str, ...], units_csv: str, allow_repeat: bool) -> None:
+def survey_create(title: str, slug: str, questionnaires: tuple[str, ...], units_csv: str, allow_repeat: bool,
+                  owner: str | None) -> None:
     """Create a draft survey."""
     units = read_units_csv(units_csv)
-    survey = create_survey(title, slug, [_form_spec(v) for v in questionnaires], units, allow_repeat)
+    owner_user = get_user(owner) if owner is not None else None
+    survey = create_survey(title, slug, [_form_spec(v) for v in questionnaires], units, allow_repeat,
+                           owner=owner_user)
     db.session.commit()
     click.echo(f"survey {survey.slug} created (draft) with {len(survey.forms)} forms and {len(units)} units")
 
@@ -163,6 +199,8 @@ def export_command(slug: str, out: str, only: str | None) -> None:
             written.append(target)
     else:
         raise SurveyError("--out must end in .csv or .xlsx", source=out)
+    record_raw_export(get_survey(slug), ", ".join(t.name for t in written), sum(len(f) for f in frames.values()))
+    db.session.commit()
     for target in written:
         click.echo(f"wrote {target}")
 
@@ -181,7 +219,7 @@ def demo_command(base_url: str | None) -> None:
         with click.progressbar(length=len(DEMO_FORMS) * len(DEMO_UNITS), label="generating demo responses") as bar:
             survey = load_demo(progress=bar.update)
         password = generate_password()
-        create_user("evaluator", password)
+        add_owner(survey, create_user("evaluator", password))
         db.session.commit()
         login = f"console login: evaluator / {password}   (shown once; {RESET_HINT})"
     else:

@@ -11,6 +11,7 @@ from ..cached_frames import pick_form, survey_forms
 from ..console import bp
 from ..console.access import survey_or_404
 from ..errors import ConsoleError
+from ..extensions import db
 from ..scoring.services import indicator_files, pick_indicators
 from ..surveys.overview import survey_overview
 from .services import (
@@ -33,7 +34,7 @@ MIMETYPES = {
 
 @bp.route("/surveys/<slug>/downloads")
 def downloads(slug: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="view")
     return render_template("console/downloads.html", survey=survey,
                            files=questionnaire_downloads(survey_overview(survey)), forms=survey_forms(survey),
                            indicators=indicator_files(), report=report_available(),
@@ -42,13 +43,14 @@ def downloads(slug: str):
 
 @bp.route("/surveys/<slug>/download/responses.<kind>")
 def download_responses(slug: str, kind: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="edit")
     if kind not in ("csv", "xlsx"):
         abort(404)
     try:
         data, name = export_file(survey, kind, request.args.get("questionnaire"))
     except ConsoleError:
         abort(404)
+    db.session.commit()                          # the export's audit event
     return send_file(data, mimetype=MIMETYPES[kind], as_attachment=True, download_name=name)
 
 
@@ -61,7 +63,7 @@ def _form_or_404(survey):  # noqa: ANN001, ANN202
 
 @bp.route("/surveys/<slug>/download/statistics.xlsx")
 def download_statistics(slug: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="view")
     form = _form_or_404(survey)
     return send_file(io.BytesIO(statistics_workbook(survey, form)), mimetype=MIMETYPES["xlsx"],
                      as_attachment=True, download_name=f"{survey.slug}-{form.id}-statistics.xlsx")
@@ -69,7 +71,7 @@ def download_statistics(slug: str):
 
 @bp.route("/surveys/<slug>/download/pictures.zip")
 def download_pictures(slug: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="view")
     form = _form_or_404(survey)
     return send_file(io.BytesIO(pictures_zip(survey, form)), mimetype=MIMETYPES["zip"], as_attachment=True,
                      download_name=f"{survey.slug}-{form.id}-pictures.zip")
@@ -77,7 +79,7 @@ def download_pictures(slug: str):
 
 @bp.route("/surveys/<slug>/download/report.docx")
 def download_report(slug: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="view")
     if not report_available():
         abort(404)
     try:

@@ -6,6 +6,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
+from ..audit.services import record_event
 from ..cached_frames import (
     Filters,
     SurveyForm,
@@ -27,7 +28,8 @@ def export_file(survey: Survey, kind: str, questionnaire_id: str | None = None) 
     """The survey's responses (valid and invalid, with status) as a response file in memory.
 
     `kind` is ``csv`` (one questionnaire: `questionnaire_id`, or the only one) or ``xlsx`` (every
-    questionnaire, one sheet each). Returns the bytes and a download name.
+    questionnaire, one sheet each). Returns the bytes and a download name. The export is recorded in the
+    audit log (the caller commits).
     """
     from analysis.responses import write_responses, write_responses_xlsx
 
@@ -47,7 +49,13 @@ def export_file(survey: Survey, kind: str, questionnaire_id: str | None = None) 
     else:
         name = f"{survey.slug}-responses.xlsx"
         data = written_bytes(lambda path: write_responses_xlsx(frames, questionnaires, path), name)
+    record_raw_export(survey, name, sum(len(frames[q]) for q in frames if kind == "xlsx" or q == questionnaire_id))
     return io.BytesIO(data), name
+
+
+def record_raw_export(survey: Survey, name: str, rows: int) -> None:
+    """Note in the audit log that raw responses left the server (a download or `surveyapp export`)."""
+    record_event("raw_export", survey=survey, detail=f"{name}（{rows} 份答卷）")
 
 
 @dataclass

@@ -18,7 +18,7 @@ def _base_url() -> str:
 
 @bp.route("/surveys/<slug>/links")
 def links(slug: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="view")
     return render_template("console/links.html", survey=survey, links=survey_links(survey, _base_url()))
 
 
@@ -27,7 +27,7 @@ def links(slug: str):
 def qr(slug: str, form_id: int, unit_code: str | None, kind: str):
     if kind not in MIMETYPES:
         abort(404)
-    link = find_link(survey_or_404(slug), _base_url(), form_id, unit_code)
+    link = find_link(survey_or_404(slug, need="view"), _base_url(), form_id, unit_code)
     if link is None:
         abort(404)
     name = f"{slug}-{link.form.role}-{unit_code or 'all'}.{kind}"
@@ -39,7 +39,7 @@ def qr(slug: str, form_id: int, unit_code: str | None, kind: str):
 
 @bp.route("/surveys/<slug>/print")
 def print_codes(slug: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="view")
     unit = request.args.get("unit") or None
     pages = print_pages(survey, _base_url(), unit)
     if unit is not None and not pages:

@@ -14,7 +14,7 @@ from .services import open_variables, pick_open_variable, text_analysis, wordclo
 
 
 def _choice(slug: str):  # noqa: ANN202
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="view")
     try:
         forms, form = pick_form(survey, request.args.get("q"))
     except ConsoleError:

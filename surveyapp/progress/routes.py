@@ -11,10 +11,10 @@ from .services import survey_progress
 
 @bp.route("/surveys/<slug>/progress")
 def progress(slug: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="view")
     return render_template("console/progress.html", survey=survey, progress=survey_progress(survey))
 
 
 @bp.route("/surveys/<slug>/progress.json")
 def progress_data(slug: str):
-    return jsonify(survey_progress(survey_or_404(slug)).as_json())
+    return jsonify(survey_progress(survey_or_404(slug, need="view")).as_json())

@@ -13,6 +13,7 @@ from ..console import bp
 from ..console.access import survey_or_404
 from ..console.forms import PostForm
 from ..errors import ConsoleError
+from ..extensions import db
 from .services import (
     inputs_by_index,
     load_scoring_inputs,
@@ -39,7 +40,7 @@ def _indicators_or_404(name: str | None):  # noqa: ANN202
 
 @bp.route("/surveys/<slug>/scoring", methods=["GET", "POST"])
 def scoring(slug: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="edit" if request.method == "POST" else "view")
     files, chosen = _indicators_or_404(request.args.get("indicators"))
     if chosen is None:
         return render_template("console/scoring.html", survey=survey, files=files, chosen=None)
@@ -52,6 +53,7 @@ def scoring(slug: str):
         inputs, problems = parse_scoring_form(system, request.form)
         if not problems:
             save_scoring_inputs(survey, chosen, inputs)
+            db.session.commit()
             flash("已保存实际完成值和得分调整，评分已重新计算。", "success")
             return redirect(url_for("console.scoring", slug=slug, indicators=chosen.name))
         values = request.form
@@ -69,7 +71,7 @@ def scoring(slug: str):
 
 @bp.route("/surveys/<slug>/scoring/scores.<kind>")
 def scoring_export(slug: str, kind: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="view")
     if kind not in EXPORT_TYPES:
         abort(404)
     _, chosen = _indicators_or_404(request.args.get("indicators"))

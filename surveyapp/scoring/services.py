@@ -15,6 +15,7 @@ from flask import current_app
 
 from questionnaires import SHIPPED, InputError
 
+from ..audit.services import record_event
 from ..cached_frames import (
     all_frames,
     caches,
@@ -107,12 +108,15 @@ def load_scoring_inputs(survey: Survey, indicators: IndicatorFile) -> ScoringInp
 
 
 def save_scoring_inputs(survey: Survey, indicators: IndicatorFile, inputs: ScoringInputs) -> Path:
-    """Write the inputs as JSON under the instance folder (atomically: a temporary file, then rename)."""
+    """Write the inputs as JSON under the instance folder (atomically: a temporary file, then rename); the
+    save is recorded in the audit log (the caller commits)."""
     path = _inputs_path(survey, indicators)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(inputs.as_json(), ensure_ascii=False, indent=1), encoding="utf-8")
     tmp.replace(path)
+    record_event("scoring_saved", survey=survey,
+                 detail=f"{indicators.name}：{len(inputs.literals)} 个实际完成值，{len(inputs.overrides)} 项得分调整")
     logger.info("Scoring inputs of %s / %s saved (%d literals, %d overrides)", survey.slug, indicators.name,
                 len(inputs.literals), len(inputs.overrides))
     return path

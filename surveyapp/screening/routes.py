@@ -28,7 +28,7 @@ from .services import (
 
 @bp.route("/surveys/<slug>/screening", endpoint="screening")
 def screening_page(slug: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="view")
     args = request.args
     flag, status, reason = args.get("flag") or None, args.get("status") or None, args.get("reason") or None
     return render_template(
@@ -40,7 +40,7 @@ def screening_page(slug: str):
 
 @bp.route("/surveys/<slug>/screening/bulk", methods=["POST"])
 def screening_bulk(slug: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="edit")
     form = BulkMarkForm()
     if not form.validate_on_submit():
         abort(400)
@@ -57,7 +57,7 @@ def screening_bulk(slug: str):
 
 @bp.route("/surveys/<slug>/responses/<public_id>", methods=["GET", "POST"])
 def response_detail(slug: str, public_id: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="edit" if request.method == "POST" else "view")
     response = find_response(survey, public_id)
     if response is None:
         abort(404)
@@ -87,5 +87,5 @@ def response_detail(slug: str, public_id: str):
 
 @bp.route("/surveys/<slug>/history")
 def history(slug: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="view")
     return render_template("console/history.html", survey=survey, changes=status_history(survey))

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from questionnaires import Question, Questionnaire
 
+from ..audit.services import record_event
 from ..errors import ConsoleError
 from ..extensions import db
 from ..models import Form, Response, StatusChange, Survey, User
@@ -144,7 +145,16 @@ REASON_MAX = 200
 
 def set_response_status(response: Response, new_status: str, reason: str, user: User | None,
                         now: datetime | None = None) -> StatusChange:
-    """Mark a response valid or invalid with a reason; the change is recorded and can be undone."""
+    """Mark a response valid or invalid with a reason; the change is recorded (also in the audit log) and
+    can be undone."""
+    change = _change_status(response, new_status, reason, user, now)
+    record_event("response_invalidated" if new_status == "invalid" else "response_restored",
+                 survey=response.form.survey, user=user, detail=f"答卷 {response.public_id}：{change.reason}")
+    return change
+
+
+def _change_status(response: Response, new_status: str, reason: str, user: User | None,
+                   now: datetime | None = None) -> StatusChange:
     reason = reason.strip()
     if new_status not in ("valid", "invalid"):
         raise ConsoleError(f"未知状态：{new_status}")
@@ -181,8 +191,10 @@ def mark_flagged_invalid(survey: Survey, flag: str, user: User | None) -> int:
         .where(Form.survey_id == survey.id, Response.public_id.in_(list(reasons))))
     count = 0
     for response in responses:
-        set_response_status(response, "invalid", reasons[response.public_id], user)
+        _change_status(response, "invalid", reasons[response.public_id], user)
         count += 1
+    record_event("response_invalidated", survey=survey, user=user,
+                 detail=f"按规则“{flag_label(flag)}”批量判为无效 {count} 份")
     return count
 
 

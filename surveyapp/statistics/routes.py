@@ -22,7 +22,7 @@ def _form_or_404(survey, questionnaire_id):  # noqa: ANN001, ANN202
 
 @bp.route("/surveys/<slug>/statistics")
 def statistics_page(slug: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="view")
     forms, form = _form_or_404(survey, request.args.get("q"))
     filters = Filters.parse(survey, form, request.args.get("unit"), request.args.get("role"))
     choice, problems = SatisfactionChoice.parse(form.questionnaire, request.args.getlist("sq"),
@@ -36,7 +36,7 @@ def statistics_page(slug: str):
 
 @bp.route("/surveys/<slug>/statistics/chart.png")
 def statistics_chart(slug: str):
-    survey = survey_or_404(slug)
+    survey = survey_or_404(slug, need="view")
     _, form = _form_or_404(survey, request.args.get("q"))
     filters = Filters.parse(survey, form, request.args.get("unit"), request.args.get("role"))
     try:

@@ -1,4 +1,4 @@
-"""Survey forms: create a survey (questionnaires, roles, units CSV), open or close it."""
+"""Survey forms: create a survey (questionnaires, roles, units CSV), open or close it, its members."""
 
 from __future__ import annotations
 
@@ -10,12 +10,27 @@ from wtforms.validators import DataRequired, Length, Regexp
 from questionnaires import ROLE_LABELS, ROLES, Questionnaire
 
 from ..console.forms import SelectChoice
+from ..models import MEMBER_ROLES
+from .members import ROLE_LABELS as MEMBER_LABELS
 
 ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
+MEMBER_CHOICES = [SelectChoice(role, MEMBER_LABELS[role]) for role in MEMBER_ROLES]
 
 
 class StatusForm(FlaskForm):
     action = HiddenField(validators=[DataRequired(), Regexp(r"^(open|close)$")])
+
+
+class AddMemberForm(FlaskForm):
+    username = StringField("用户名", validators=[DataRequired("请填写用户名。"), Length(max=64)])
+    role = SelectField("角色", choices=MEMBER_CHOICES, default="viewer")
+
+
+class MemberForm(FlaskForm):
+    """Change a member's role (action ``change``) or remove the member (``remove``)."""
+
+    action = HiddenField(validators=[DataRequired(), Regexp(r"^(change|remove)$")])
+    role = SelectField("角色", choices=MEMBER_CHOICES, validate_choice=False)
 
 
 class SurveyFormBase(FlaskForm):

@@ -7,8 +7,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from ..audit.services import CURRENT
 from ..extensions import db
-from ..models import Form, Response, Survey
+from ..models import Form, Response, Survey, User
+from .members import visible_to
 
 
 @dataclass
@@ -41,9 +43,10 @@ def survey_counts(survey_ids: list[int] | None = None) -> dict[int, Counts]:
     return counts
 
 
-def list_surveys() -> list[tuple[Survey, Counts]]:
-    """Every survey, newest first, with its counts."""
-    surveys = db.session.scalars(sa.select(Survey).order_by(Survey.created_at.desc(), Survey.id.desc())).all()
+def list_surveys(user: User | None = CURRENT) -> list[tuple[Survey, Counts]]:
+    """The surveys `user` (default: the request's user) may see, newest first, with their counts."""
+    surveys = db.session.scalars(sa.select(Survey).where(visible_to(user))
+                                 .order_by(Survey.created_at.desc(), Survey.id.desc())).all()
     counts = survey_counts([s.id for s in surveys])
     return [(s, counts.get(s.id, Counts())) for s in surveys]
 

@@ -15,9 +15,11 @@ import sqlalchemy as sa
 
 from questionnaires import SHIPPED, InputError, Questionnaire, load_folder, load_questionnaire, parse_questionnaire
 
+from ..audit.services import record_event
 from ..errors import ConsoleError
 from ..extensions import db
-from ..models import SURVEY_STATUSES, Form, QuestionnaireVersion, Survey, Unit
+from ..models import SURVEY_STATUSES, Form, QuestionnaireVersion, Survey, Unit, User
+from .members import add_owner
 from .units import UnitRow
 
 logger = logging.getLogger(__name__)
@@ -68,8 +70,11 @@ def store_version(path: Path) -> QuestionnaireVersion:
 
 
 def create_survey(title: str, slug: str, forms: list[FormSpec], units: list[UnitRow],
-                  allow_repeat: bool = False) -> Survey:
-    """Create a draft survey offering the given questionnaires to their roles in the given units."""
+                  allow_repeat: bool = False, owner: User | None = None) -> Survey:
+    """Create a draft survey offering the given questionnaires to their roles in the given units.
+
+    `owner` becomes the survey's owner (without one only admins see it until an admin adds members).
+    """
     title = title.strip()
     if not title or len(title) > 200:
         raise SurveyError("the title must be 1 to 200 characters")
@@ -92,6 +97,8 @@ def create_survey(title: str, slug: str, forms: list[FormSpec], units: list[Unit
     for row in units:
         survey.units.append(Unit(code=row.code, name=row.name, district=row.district))
     db.session.flush()
+    if owner is not None:
+        add_owner(survey, owner)
     logger.info("Survey %s created with %d forms and %d units", slug, len(forms), len(units))
     return survey
 
@@ -109,8 +116,11 @@ def set_status(survey: Survey, status: str) -> Survey:
         raise SurveyError(f"unknown status {status!r}")
     if status == "draft" and survey.status != "draft":
         raise SurveyError("a survey that has been opened cannot go back to draft")
+    changed = survey.status != status
     survey.status = status
     db.session.flush()
+    if changed and status in ("open", "closed"):
+        record_event("survey_opened" if status == "open" else "survey_closed", survey=survey)
     logger.info("Survey %s is now %s", survey.slug, status)
     return survey
 
@@ -145,14 +155,14 @@ def slug_taken(slug: str) -> bool:
 
 RESERVED_SLUGS = frozenset({"new"})
 def create_console_survey(title: str, slug: str, chosen: list[tuple[Questionnaire, str]],
-                          units: list[UnitRow]) -> Survey:
-    """Create a draft survey offering each chosen (questionnaire, role) in every unit."""
+                          units: list[UnitRow], owner: User | None) -> Survey:
+    """Create a draft survey offering each chosen (questionnaire, role) in every unit, owned by `owner`."""
     if slug in RESERVED_SLUGS:
         raise ConsoleError(f"代码 {slug} 是保留字，请换一个。")
     if slug_taken(slug):
         raise ConsoleError(f"代码 {slug} 已被另一个调查使用，请换一个。")
     forms = [FormSpec(Path(q.source), role) for q, role in chosen]
-    return create_survey(title, slug, forms, units)
+    return create_survey(title, slug, forms, units, owner=owner)
 
 
 STATUS_ACTIONS = {"open": "open", "close": "closed"}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 
 from questionnaires import clean_answers
-from surveyapp.auth.login import forget_unknown_failures
+from surveyapp.auth import login as login_module
 from surveyapp.auth.services import create_user
 from surveyapp.extensions import db
 from surveyapp.models import Response, Survey
@@ -29,26 +31,53 @@ def csrf_token(html: str) -> str:
     return match.group(1) or match.group(2)
 
 
+class FreshClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as each request does in production.
+
+    The `app` fixture keeps one application context open for the whole test, and Flask reuses it for the
+    requests, so `g` (Flask-Login's loaded user, the CSRF token, the roles looked up) would otherwise
+    carry over from one request, or one client, to the next.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        for name in list(g):
+            g.pop(name)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(autouse=True)
-def _fresh_throttle():
-    forget_unknown_failures()
-    yield
-    forget_unknown_failures()
+def _fresh_clients(app):
+    """Every test client of the console tests (`client` and any made with `app.test_client()`) is a
+    FreshClient."""
+    app.test_client_class = FreshClient
 
 
 @pytest.fixture
 def evaluator(app):
-    user = create_user("evaluator", PASSWORD)
+    """The admin account the console tests log in with (an admin sees every survey)."""
+    user = create_user("evaluator", PASSWORD, admin=True)
     db.session.commit()
     return user
 
 
+@pytest.fixture
+def make_user(app):
+    """Another account: make_user("wang") (not an admin unless admin=True); its password is PASSWORD."""
+
+    def make(name: str, admin: bool = False):
+        user = create_user(name, PASSWORD, admin=admin)
+        db.session.commit()
+        return user
+
+    return make
+
+
 def log_in(client, username: str = "evaluator", password: str = PASSWORD, next_url: str | None = None):
     """Log in through the login page, with the CSRF token taken from the page."""
-    page = client.get("/console/login")
+    page = client.get("/console/login").get_data(as_text=True)
     query = f"?next={next_url}" if next_url else ""
-    return client.post(f"/console/login{query}", data={
-        "csrf_token": csrf_token(page.get_data(as_text=True)), "username": username, "password": password})
+    token = {"csrf_token": csrf_token(page)} if CSRF_INPUT.search(page) else {}    # none with CSRF switched off
+    return client.post(f"/console/login{query}", data={**token, "username": username, "password": password})
 
 
 @pytest.fixture
@@ -89,3 +118,30 @@ def add_response(app):
         return response
 
     return add
+
+
+class Clock:
+    """The time the login code sees (`surveyapp.auth.login.utcnow`), moved by the test."""
+
+    def __init__(self, now: datetime):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@pytest.fixture(name="clock")
+def clock_fixture(monkeypatch):
+    """The login throttle's clock, fixed at 2026-03-02 01:00 UTC until the test advances it."""
+    fixed = Clock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
+    monkeypatch.setattr(login_module, "utcnow", fixed)
+    return fixed
+
+
+def at(client, address: str):
+    """The client, sending its next requests from `address`."""
+    client.environ_base["REMOTE_ADDR"] = address
+    return client

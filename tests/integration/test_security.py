@@ -1,8 +1,11 @@
-"""Security: CSRF on every POST, escaped open answers everywhere, neutralised exports, cookies, SECRET_KEY.
+"""Security: CSRF on every POST, escaped open answers everywhere, neutralised exports, cookies, SECRET_KEY,
+console logins as an attacker tries them (replayed and forged cookies, locking out an owner, probing
+user names).
 
-Already covered elsewhere and not repeated here: anonymous visitors refused on every console route
-(tests/console/test_access.py), public posts without a valid CSRF token (tests/respond/test_hostile.py),
-login without a token and login throttling (tests/console/test_login.py).
+Already covered elsewhere and not repeated here: anonymous visitors, non-members, viewers and non-admins
+refused on every console route (tests/console/test_access.py), public posts without a valid CSRF token
+(tests/respond/test_hostile.py), login without a token, the throttle's rules, login lifetimes and `next=`
+with CR/LF (tests/console/test_login.py).
 """
 
 from __future__ import annotations
@@ -15,20 +18,25 @@ from urllib.parse import urlencode
 import pytest
 from docx import Document
 from flask import g
-from flask.testing import FlaskClient
 from openpyxl import load_workbook
 
 from questionnaires import SHIPPED
 from surveyapp import create_app
-from surveyapp.auth.login import forget_unknown_failures
 from surveyapp.auth.services import create_user
 from surveyapp.config import DEV_SECRET
 from surveyapp.console import PUBLIC_ENDPOINTS
 from surveyapp.extensions import db
-from surveyapp.models import Response, Survey
+from surveyapp.models import AuditEvent, Response, Survey, User
 from surveyapp.respond import routes as respond_routes
 from surveyapp.respond import services as respond_services
-from tests.console.conftest import PASSWORD, log_in
+from tests.console.conftest import (
+    PASSWORD,
+    FreshClient,
+    at,
+    clock_fixture,  # noqa: F401  (the `clock` fixture)
+    csrf_token,
+    log_in,
+)
 from tests.integration.servers import PARENT_ANSWERS
 from tests.respond.helpers import hidden_fields
 
@@ -39,16 +47,9 @@ PLUS = "+1+cmd|' /C calc'!A0"
 
 @pytest.fixture
 def browser(app):
-    """A test client whose requests each start without the previous one's CSRF cache (see
-    tests/respond/conftest.py: the app fixture keeps one application context open)."""
-
-    class Isolated(FlaskClient):
-        def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-            g.pop("csrf_token", None)
-            g.pop("csrf_valid", None)
-            return super().open(*args, **kwargs)
-
-    app.test_client_class = Isolated
+    """Makes test clients whose requests each start with an empty `g`, as in production (the app
+    fixture keeps one application context open, see tests/console/conftest.py)."""
+    app.test_client_class = FreshClient
     return app.test_client
 
 
@@ -82,18 +83,16 @@ def hostile_response(browser, parent_survey):
 
 @pytest.fixture
 def evaluator_client(app, browser):
-    forget_unknown_failures()
-    create_user("evaluator", PASSWORD)
+    create_user("evaluator", PASSWORD, admin=True)
     db.session.commit()
     client = browser()
     assert log_in(client).status_code == 302
-    yield client
-    forget_unknown_failures()
+    return client
 
 
 def _console_urls(app, survey: Survey, response: Response, methods: set[str]) -> list[tuple[str, str]]:
     samples = {"slug": survey.slug, "form_id": str(survey.forms[0].id), "unit_code": survey.units[0].code,
-               "kind": "png", "public_id": response.public_id}
+               "kind": "png", "public_id": response.public_id, "member_id": "1", "user_id": "1"}
     urls = []
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("console.") or rule.endpoint in PUBLIC_ENDPOINTS:
@@ -283,3 +282,132 @@ def test_bench_noop_endpoint_is_absent_unless_enabled(app, tmp_path):
         disabled = create_app({"BENCH_NOOP": off, "SECRET_KEY": "x",
                                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'noop.sqlite'}"})
         assert disabled.test_client().post("/_bench/noop").status_code == 404
+
+
+# -- console logins as an attacker tries them ------------------------------------------------------------
+
+def _copy_cookie(source, target) -> None:
+    target.set_cookie("session", source.get_cookie("session").value)
+
+
+def _admin_and(name: str) -> User:
+    create_user("admin", PASSWORD, admin=True)
+    user = create_user(name, PASSWORD)
+    db.session.commit()
+    return user
+
+
+def test_a_copied_login_cookie_stops_working_after_logout_password_reset_and_revoke(app, browser):
+    wang = _admin_and("wang")
+    owner, thief = browser(), browser()
+    assert log_in(owner, username="wang").status_code == 302
+    _copy_cookie(owner, thief)
+    assert thief.get("/console/").status_code == 200          # a copied cookie works while the login lasts
+    kept = owner.get_cookie("session").value
+    owner.post("/console/logout", data={"csrf_token": csrf_token(owner.get("/console/").get_data(as_text=True))})
+    assert thief.get("/console/").status_code == 302          # ... and not after the logout
+    replay = browser()
+    replay.set_cookie("session", kept)
+    assert replay.get("/console/").status_code == 302
+
+    assert log_in(owner, username="wang").status_code == 302
+    _copy_cookie(owner, thief)
+    reset = app.test_cli_runner().invoke(args=["users", "reset-password", "wang"])
+    assert reset.exit_code == 0, reset.output
+    assert thief.get("/console/").status_code == 302 and owner.get("/console/").status_code == 302
+    new_password = reset.output.strip().rsplit(": ", 1)[1]
+
+    assert log_in(owner, username="wang", password=new_password).status_code == 302
+    _copy_cookie(owner, thief)
+    admin = browser()
+    assert log_in(admin, username="admin").status_code == 302
+    token = csrf_token(admin.get("/console/admin/users").get_data(as_text=True))
+    revoked = admin.post(f"/console/admin/users/{wang.id}", data={"csrf_token": token, "action": "revoke"})
+    assert revoked.status_code == 302
+    assert thief.get("/console/").status_code == 302 and owner.get("/console/").status_code == 302
+    assert admin.get("/console/").status_code == 200          # only wang's logins ended
+
+
+def test_a_cookie_signed_with_the_key_but_without_a_login_on_the_server_opens_nothing(app, browser):
+    _admin_and("wang")
+    forger = browser()
+    forged = app.session_interface.get_signing_serializer(app).dumps(
+        {"_user_id": "1", "_fresh": True, "login": "made-up-token"})
+    forger.set_cookie("session", forged)
+    reply = forger.get("/console/")
+    assert reply.status_code == 302 and reply.headers["Location"].startswith("/console/login")
+
+
+def test_failures_from_one_address_slow_it_down_but_never_lock_the_owner_out(browser, clock):
+    _admin_and("owner")
+    attacker = at(browser(), "203.0.113.66")
+    waits = []
+    for attempt in range(12):
+        reply = log_in(attacker, username="owner", password=f"guess-{attempt}")
+        if reply.status_code == 429:
+            waits.append(int(reply.headers["Retry-After"]))
+            clock.advance(waits[-1])
+            reply = log_in(attacker, username="owner", password=f"guess-{attempt}")
+        assert reply.status_code == 200 and "用户名或密码错误" in reply.get_data(as_text=True)
+    # three free failures, then 1 s doubling after each further one (worked out by hand: 4th .. 11th)
+    assert waits == [1, 2, 4, 8, 16, 32, 64, 128]
+    held = log_in(attacker, username="owner")                # even the right password waits now
+    assert held.status_code == 429 and "请 5 分钟后再试" in held.get_data(as_text=True)   # 256 s
+
+    owner = at(browser(), "198.51.100.8")
+    assert log_in(owner, username="owner").status_code == 302      # the owner, from elsewhere, gets in
+    assert log_in(attacker, username="owner").status_code == 429   # the attacker is still held
+
+    # a second address that has failed on the account once is held by the account's own delay
+    helper = at(browser(), "192.0.2.99")
+    assert log_in(helper, username="owner", password="guess-from-elsewhere").status_code == 200
+    assert log_in(helper, username="owner", password="another-guess").status_code == 429
+
+
+def _answer(reply, typed_name: str) -> tuple[int, str | None, str]:
+    text = re.sub(r'name="csrf_token"[^>]*value="[^"]+"', "", reply.get_data(as_text=True))
+    return reply.status_code, reply.headers.get("Retry-After"), text.replace(typed_name, "NAME")
+
+
+def test_an_unknown_name_and_a_wrong_password_get_the_same_answers_throughout(browser, clock):
+    _admin_and("owner")
+    known, unknown = at(browser(), "203.0.113.10"), at(browser(), "203.0.113.11")
+    answers = []
+    for attempt in range(6):
+        wrong = _answer(log_in(known, username="owner", password=f"guess-{attempt}"), "owner")
+        missing = _answer(log_in(unknown, username="nobody", password=f"guess-{attempt}"), "nobody")
+        assert wrong == missing, attempt
+        answers.append(wrong[:2])
+    assert answers == [(200, None)] * 4 + [(429, "1")] * 2
+    # the right password of the real account while held: the same answer as for the unknown name
+    assert _answer(log_in(known, username="owner"), "owner") == _answer(
+        log_in(unknown, username="nobody", password=PASSWORD), "nobody")
+
+
+@pytest.mark.parametrize(("proxies", "expected"), [("0", "127.0.0.1"), ("1", "203.0.113.5")])
+def test_the_client_address_comes_from_forwarded_headers_only_behind_trusted_proxies(tmp_path, proxies, expected):
+    app = create_app({"SECRET_KEY": "x", "TRUSTED_PROXIES": proxies,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'proxy.sqlite'}"})
+    app.test_client_class = FreshClient
+    with app.app_context():
+        db.create_all()
+        create_user("admin", PASSWORD)
+        db.session.commit()
+        client = app.test_client()
+        # the client forged the first value; the one trusted proxy appended the address it saw
+        forwarded = {"X-Forwarded-For": "198.51.100.1, 203.0.113.5"}
+        token = csrf_token(client.get("/console/login").get_data(as_text=True))
+        reply = client.post("/console/login", headers=forwarded,
+                            data={"csrf_token": token, "username": "admin", "password": PASSWORD})
+        assert reply.status_code == 302
+        event = db.session.scalar(db.select(AuditEvent).filter_by(action="login"))
+        assert event.address == expected
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize("value", ["-1", "yes"])
+def test_a_bad_trusted_proxies_setting_stops_the_start(tmp_path, value):
+    with pytest.raises(RuntimeError, match="TRUSTED_PROXIES"):
+        create_app({"SECRET_KEY": "x", "TRUSTED_PROXIES": value,
+                    "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'bad.sqlite'}"})

@@ -1,0 +1,1 @@
+"""User administration for admins: list, create, reset passwords, deactivate, end logins."""
