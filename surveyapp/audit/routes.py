@@ -9,6 +9,7 @@ from ..console import bp
 from ..console.access import require_admin, survey_or_404
 from ..extensions import db
 from ..models import Survey
+from ..paging import page_number
 from .services import ACTIONS, audit_events, event_users
 
 
@@ -27,7 +28,7 @@ def audit_log():
     require_admin()
     filters = _filters()
     survey_id = _number("survey")
-    result = audit_events(survey_id=survey_id, page=_number("page") or 1, **filters)
+    result = audit_events(survey_id=survey_id, page=page_number(request.args.get("page")), **filters)
     surveys = db.session.scalars(sa.select(Survey).order_by(Survey.created_at.desc())).all()
     return render_template("console/audit.html", result=result, actions=ACTIONS, users=event_users(),
                            surveys=surveys, chosen={**filters, "survey_id": survey_id})
@@ -37,6 +38,6 @@ def audit_log():
 def survey_audit(slug: str):
     survey = survey_or_404(slug, need="own")
     filters = _filters()
-    result = audit_events(survey_id=survey.id, page=_number("page") or 1, **filters)
+    result = audit_events(survey_id=survey.id, page=page_number(request.args.get("page")), **filters)
     return render_template("console/audit.html", survey=survey, result=result, actions=ACTIONS,
                            users=event_users(survey.id), chosen={**filters, "survey_id": survey.id})

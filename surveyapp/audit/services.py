@@ -8,7 +8,6 @@ short description written by the service.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -17,6 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import AuditEvent, Survey, User
+from ..paging import PER_PAGE, Page, page_of_query
 
 logger = logging.getLogger(__name__)
 
@@ -75,19 +75,8 @@ def record_event(action: str, *, survey: Survey | None = None, detail: str = "",
     return event
 
 
-@dataclass(frozen=True)
-class EventPage:
-    events: list[AuditEvent]
-    page: int
-    pages: int
-    total: int
-
-
-PAGE_SIZE = 50
-
-
 def audit_events(*, survey_id: int | None = None, user_id: int | None = None, action: str | None = None,
-                 page: int = 1, per_page: int = PAGE_SIZE) -> EventPage:
+                 page: int = 1, per_page: int = PER_PAGE) -> Page:
     """Events newest first, filtered by survey, user and action, one page of them (pages count from 1)."""
     conditions = []
     if survey_id is not None:
@@ -96,15 +85,10 @@ def audit_events(*, survey_id: int | None = None, user_id: int | None = None, ac
         conditions.append(AuditEvent.user_id == user_id)
     if action:
         conditions.append(AuditEvent.action == action)
-    total = db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(*conditions)) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    events = db.session.scalars(
-        sa.select(AuditEvent).where(*conditions)
-        .options(joinedload(AuditEvent.user), joinedload(AuditEvent.survey))
-        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)).all()
-    return EventPage(list(events), page, pages, total)
+    query = (sa.select(AuditEvent).where(*conditions)
+             .options(joinedload(AuditEvent.user), joinedload(AuditEvent.survey))
+             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+    return page_of_query(query, page, per_page)
 
 
 def event_users(survey_id: int | None = None) -> list[User]:

@@ -9,6 +9,7 @@ from ..console import bp
 from ..console.access import survey_or_404
 from ..errors import ConsoleError
 from ..extensions import db
+from ..paging import page_number
 from .forms import BulkMarkForm, MarkForm
 from .services import (
     STATUS_FILTERS,
@@ -18,7 +19,6 @@ from .services import (
     invalid_page,
     invalid_reasons,
     mark_flagged_invalid,
-    page_number,
     response_questionnaire,
     screening,
     set_response_status,

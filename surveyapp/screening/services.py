@@ -15,6 +15,7 @@ from ..audit.services import record_event
 from ..errors import ConsoleError
 from ..extensions import db
 from ..models import Form, Response, StatusChange, Survey, User
+from ..paging import PER_PAGE, Page, page_of_list, page_of_query
 from ..responses import load_survey_frames
 
 logger = logging.getLogger(__name__)
@@ -208,48 +209,6 @@ def status_history(survey: Survey, public_id: str | None = None, limit: int = 50
     return list(db.session.scalars(query))
 
 
-PER_PAGE = 50
-
-
-@dataclass(frozen=True)
-class ListPage:
-    """One page of a list, with the attributes of Flask-SQLAlchemy's Pagination that pages use."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def first(self) -> int:
-        """The 1-based position of the page's first item (0 when empty)."""
-        return (self.page - 1) * self.per_page + 1 if self.items else 0
-
-
-def page_number(value: Any) -> int:
-    """A page number from a query argument: a positive integer, else 1."""
-    text = str(value or "")
-    return int(text) if text.isdigit() and 0 < int(text) < 1_000_000 else 1
-
-
-def _page_of(items: list, page: int, per_page: int) -> ListPage:
-    pages = max(1, -(-len(items) // per_page))
-    page = min(page, pages)
-    return ListPage(items[(page - 1) * per_page:page * per_page], page, per_page, len(items))
-
-
 @dataclass(frozen=True)
 class FlagCount:
     flag: str
@@ -264,7 +223,7 @@ class Screening:
     """The screening page: counts per flag, one page of flagged responses (newest first), the filters."""
 
     counts: list[FlagCount]
-    flagged: ListPage
+    flagged: Page
     flag: str | None
     status: str | None
 
@@ -289,23 +248,17 @@ def screening(survey: Survey, flag: str | None = None, status: str | None = None
     status = status if status in STATUS_FILTERS else None
     shown = [item for item in flagged
              if (flag is None or any(f == flag for f, _ in item.flags)) and status in (None, item.status)]
-    return Screening(counts, _page_of(shown, page, per_page), flag, status)
+    return Screening(counts, page_of_list(shown, page, per_page), flag, status)
 
 
-def invalid_page(survey: Survey, reason: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> ListPage:
+def invalid_page(survey: Survey, reason: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Page:
     """The survey's invalid responses, newest first, one page (only those with `reason` when given)."""
-    where = [Form.survey_id == survey.id, Response.status == "invalid"]
+    query = (sa.select(Response).join(Form, Response.form_id == Form.id)
+             .where(Form.survey_id == survey.id, Response.status == "invalid")
+             .order_by(Response.submitted_at.desc(), Response.id.desc()))
     if reason is not None:
-        where.append(Response.invalid_reason == reason)
-    total = db.session.scalar(sa.select(sa.func.count(Response.id)).join(Form, Response.form_id == Form.id)
-                              .where(*where)) or 0
-    pages = max(1, -(-total // per_page))
-    page = min(page, pages)
-    items = list(db.session.scalars(
-        sa.select(Response).join(Form, Response.form_id == Form.id).where(*where)
-        .order_by(Response.submitted_at.desc(), Response.id.desc())
-        .offset((page - 1) * per_page).limit(per_page)))
-    return ListPage(items, page, per_page, total)
+        query = query.where(Response.invalid_reason == reason)
+    return page_of_query(query, page, per_page)
 
 
 def invalid_reasons(survey: Survey) -> list[tuple[str, int]]:
