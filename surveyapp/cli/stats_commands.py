@@ -14,6 +14,8 @@ from analysis.frames import valid_only
 from analysis.responses import read_responses
 from analysis.safe import neutralise
 from analysis.satisfaction import (
+    CLUSTER_LABELS,
+    CLUSTERS,
     SatisfactionGroup,
     SatisfactionResult,
     satisfaction,
@@ -168,25 +170,29 @@ def _interval(result: SatisfactionResult | SatisfactionGroup) -> str:
               help="Comma-separated question ids (q3,q4) or matrix rows (q4.r1).")
 @click.option("--method", type=click.Choice(["top_box", "score"]), default="top_box", show_default=True)
 @click.option("--by", type=click.Choice(["unit", "role"]), help="Rates per unit or role as well.")
+@click.option("--cluster", type=click.Choice(list(CLUSTERS)), default="respondent", show_default=True,
+              help="Clusters of the interval's design effect: each respondent's answers, or each unit's.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @input_errors_exit_2
 def satisfaction_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], questions: str,
-                         method: str, by: str | None, as_json: bool) -> None:
-    """Satisfaction rate of the valid responses in DATA with n and a 95% interval (Wilson for top_box)."""
+                         method: str, by: str | None, cluster: str, as_json: bool) -> None:
+    """Satisfaction rate of the valid responses in DATA with n, respondents and a 95% interval (Wilson for
+    top_box) on the effective sample size of the pooled answers."""
     questionnaire, frame = load_responses(data, questionnaire_paths)
     variables = [v.strip() for v in questions.split(",") if v.strip()]
     valid = valid_only(frame)
-    result = satisfaction(valid, questionnaire, variables, method)
-    parts = satisfaction_by(valid, questionnaire, variables, method, by) if by else []
+    result = satisfaction(valid, questionnaire, variables, method, cluster=cluster)
+    parts = satisfaction_by(valid, questionnaire, variables, method, by, cluster=cluster) if by else []
     if as_json:
         print_json(satisfaction_json(result, parts))
         return
     label = "满意度（满意及以上占比）" if method == "top_box" else "满意度（平均得分）"
     click.echo(f"{questionnaire.title}：{', '.join(variables)}")
-    header = ["", "满意度", "n", "95%置信区间", "不适用"]
-    rows = [[label, _rate(result), str(result.n), _interval(result), str(result.na)]]
-    rows += [[g.name, _rate(g), str(g.n), _interval(g), str(g.na)] for g in parts]
-    click.echo("\n".join(format_rows(header, rows, right={1, 2, 4})))
+    header = ["", "满意度", "n", "人数", "有效样本量", "95%置信区间", "不适用"]
+    rows = [[r.name if isinstance(r, SatisfactionGroup) else label, _rate(r), str(r.n), str(r.respondents),
+             _number(r.n_effective), _interval(r), str(r.na)] for r in [result, *parts]]
+    click.echo("\n".join(format_rows(header, rows, right={1, 2, 3, 4, 6})))
+    click.echo(f"注：n为评价数（回答次数），人数为作答人数；置信区间按有效样本量计算（聚类：{CLUSTER_LABELS[cluster]}）。")
 
 
 # -- analyze ---------------------------------------------------------------------------------------------

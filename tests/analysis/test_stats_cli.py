@@ -78,6 +78,29 @@ def test_satisfaction_json(files):
     assert set(doc["groups"][0]) >= {"group", "name", "rate", "n", "ci95"}
 
 
+def test_satisfaction_json_respondents_and_clusters(files):
+    data, qfile = files
+    result = run(satisfaction_command, [data, "--questionnaire", qfile, "--questions", "q3,q4", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert {"method", "rate", "n", "ci95", "groups", "respondents", "n_effective"} <= set(doc)
+    # valid rows: r1 q3 5, q4 5/4/4 (4 of 4); r2 q3 4, q4.r1 2 (1 of 2); r3 q3 2 (0 of 1)
+    assert (doc["n"], doc["respondents"]) == (7, 3)
+    p = 5 / 7
+    v = 3 / 2 * ((4 - 4 * p) ** 2 + (1 - 2 * p) ** 2 + (0 - p) ** 2) / 49
+    n_eff = 7 / (v / (p * (1 - p) / 7))
+    assert doc["n_effective"] == round(n_eff, 2)
+    # two units (一小: r1, r2; 二中: r3) as clusters: y = (5, 0), m = (6, 1)
+    units = json.loads(run(satisfaction_command, [data, "--questionnaire", qfile, "--questions", "q3,q4",
+                                                  "--cluster", "unit", "--by", "unit", "--json"]).stdout)
+    v = 2 / 1 * ((5 - 6 * p) ** 2 + (0 - p) ** 2) / 49
+    assert units["cluster"] == "unit"
+    assert units["n_effective"] == round(min(7, 7 / (v / (p * (1 - p) / 7))), 2)
+    assert [(g["respondents"], g["n"]) for g in units["groups"]] == [(2, 6), (1, 1)]
+    text = run(satisfaction_command, [data, "--questionnaire", qfile, "--questions", "q3,q4"]).output
+    assert "人数" in text and "有效样本量" in text and f"{n_eff:.2f}" in text
+
+
 def test_satisfaction_text(files):
     data, qfile = files
     result = run(satisfaction_command, [data, "--questionnaire", qfile, "--questions", "q3,q4",
