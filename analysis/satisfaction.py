@@ -34,7 +34,8 @@ CLUSTERS = ("respondent", "unit")
 CLUSTER_LABELS = {"respondent": "按作答人", "unit": "按单位"}
 
 __all__ = ["CLUSTERS", "CLUSTER_LABELS", "METHODS", "SatisfactionGroup", "SatisfactionResult", "ShareResult", "Z95",
-           "satisfaction", "satisfaction_by", "satisfaction_json", "share", "wilson_interval"]
+           "rated_method", "satisfaction", "satisfaction_by", "satisfaction_json", "satisfaction_variables",
+           "share", "wilson_interval"]
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,34 @@ def _scale_variables(questionnaire: Questionnaire, variables: str | Iterable[str
     if not found:
         raise ValueError("name at least one question for the satisfaction rate")
     return found
+
+
+def rated_method(question: Question) -> str | None:
+    """The method a scale or matrix question can give a rate with: ``top_box`` when its scale lists
+    satisfied codes, else ``score`` when every applicable option has a score, else None."""
+    if question.type not in ("scale", "matrix") or question.scale is None:
+        return None
+    if question.scale.satisfied:
+        return "top_box"
+    if all(o.na or o.score is not None for o in question.options):
+        return "score"
+    return None
+
+
+def satisfaction_variables(questionnaire: Questionnaire) -> tuple[list[str], str | None]:
+    """The questions pooled into a questionnaire's satisfaction rate and the method that fits them.
+
+    Scale and matrix questions count. ``top_box`` when every one lists satisfied codes, else ``score`` when
+    every option is scored, else no rate (empty list, None).
+    """
+    rated = [q for q in questionnaire.questions if q.type in ("scale", "matrix") and q.scale is not None]
+    if not rated:
+        return [], None
+    if all(q.scale.satisfied for q in rated):
+        return [q.id for q in rated], "top_box"
+    if all(o.na or o.score is not None for q in rated for o in q.options):
+        return [q.id for q in rated], "score"
+    return [], None
 
 
 _TALLY_COLUMNS = ("m", "y", "t", "t2", "na")

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from analysis.crosstab import Crosstab, crosstab, crosstab_json
 from analysis.errors import DataError, NothingToDraw
 from analysis.frames import valid_only
 from analysis.responses import read_responses
@@ -195,6 +196,49 @@ def satisfaction_command(data: tuple[str, ...], questionnaire_paths: tuple[str, 
     click.echo(f"注：n为评价数（回答次数），人数为作答人数；置信区间按有效样本量计算（聚类：{CLUSTER_LABELS[cluster]}）。")
 
 
+# -- crosstab --------------------------------------------------------------------------------------------
+
+def format_crosstab(table: Crosstab) -> list[str]:
+    """The cross table as text: 小计（行百分比） per cell, row and column totals, then the chi-square line."""
+    lines = [f"交叉分析：{table.row_title} × {table.col_title}"]
+    header = ["", *table.col_labels, "合计"]
+    rows = []
+    for label, counts, percents in zip(table.row_labels, table.counts, table.row_percents, strict=True):
+        cells = [f"{c}（{percent(r)}）" if r is not None else str(c) for c, r in zip(counts, percents, strict=True)]
+        rows.append([label, *cells, str(sum(counts))])
+    rows.append(["合计", *(str(t) for t in table.col_totals), str(sum(table.col_totals))])
+    lines += format_rows(header, rows, right=set(range(1, len(header))))
+    lines.append(f"有效样本  {table.n}" + ("（多选题按选择人数计，各行可重叠）" if table.multiple else ""))
+    if table.chi2 is not None:
+        p_text = "< 0.001" if table.p_value < 0.001 else f"= {table.p_value:.3f}"
+        lines.append(f"Pearson卡方检验：χ² = {table.chi2:.3f}，自由度 = {table.dof}，p {p_text}")
+        if table.small_expected and table.small_expected > 0.2:
+            lines.append(f"注：{table.small_expected * 100:.0f}%的单元格期望频数小于5，检验结果仅供参考。")
+    elif not table.multiple:
+        lines.append("不作卡方检验：合计不为0的行或列少于两个。")
+    return lines
+
+
+@click.command("crosstab")
+@DATA
+@QUESTIONNAIRE
+@click.option("--rows", "rows", required=True, help="Row question: single, scale, multiple or a matrix row (q4.r1).")
+@click.option("--cols", "cols", required=True,
+              help="Column question (single, scale or a matrix row), or unit or role.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@input_errors_exit_2
+def crosstab_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], rows: str, cols: str,
+                     as_json: bool) -> None:
+    """Cross table (交叉分析) of two questions of the valid responses in DATA, with row percentages and
+    Pearson's chi-square test of independence."""
+    questionnaire, frame = load_responses(data, questionnaire_paths)
+    table = crosstab(valid_only(frame), questionnaire, rows, cols)
+    if as_json:
+        print_json(crosstab_json(table))
+        return
+    click.echo("\n".join(format_crosstab(table)))
+
+
 # -- analyze ---------------------------------------------------------------------------------------------
 
 def _write_term_csv(frame: pd.DataFrame, path: Path, term_header: str) -> None:
@@ -287,6 +331,6 @@ def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...],
         click.echo(f"note: {note}")
 
 
-COMMANDS = [stats_command, satisfaction_command, analyze_command]
+COMMANDS = [stats_command, satisfaction_command, crosstab_command, analyze_command]
 
-__all__ = ["COMMANDS", "analyze_command", "load_responses", "satisfaction_command", "stats_command"]
+__all__ = ["COMMANDS", "analyze_command", "crosstab_command", "load_responses", "satisfaction_command", "stats_command"]

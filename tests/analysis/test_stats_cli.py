@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from analysis.responses import write_responses
-from surveyapp.cli.stats_commands import analyze_command, satisfaction_command, stats_command
+from surveyapp.cli.stats_commands import analyze_command, crosstab_command, satisfaction_command, stats_command
 
 from .conftest import SAMPLE_YAML
 
@@ -108,6 +109,26 @@ def test_satisfaction_text(files):
     assert result.exit_code == 0, result.output
     # scores: q3 100, 80, 30; q4 rows 100, 80, 80, 30 -> 500 / 7
     assert f"{500 / 7:.2f}" in result.output
+
+
+def test_crosstab_json_and_text(files):
+    data, qfile = files
+    result = run(crosstab_command, [data, "--questionnaire", qfile, "--rows", "q5", "--cols", "q1", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert list(doc)[:9] == ["rows", "cols", "row_labels", "col_labels", "counts", "n", "chi2", "dof", "p_value"]
+    # valid rows: (否, 小学), (否, 小学), (是, 初中); the invalid (否, 高中) is not counted
+    assert (doc["rows"], doc["cols"], doc["n"]) == ("q5", "q1", 3)
+    assert doc["row_labels"] == ["是", "否"] and doc["col_labels"] == ["小学", "初中", "高中"]
+    assert doc["counts"] == [[0, 1, 0], [2, 0, 0]]
+    # 2 x 2 without 高中: expected [[2/3, 1/3], [4/3, 2/3]] -> 2/3 + 4/3 + 1/3 + 2/3 = 3, dof 1
+    assert doc["chi2"] == pytest.approx(3.0) and doc["dof"] == 1
+    assert doc["p_value"] == pytest.approx(math.erfc(math.sqrt(3 / 2)), abs=1e-6)  # chi2(1) tail = erfc(√(x/2))
+    text = run(crosstab_command, [data, "--questionnaire", qfile, "--rows", "q5", "--cols", "unit"])
+    assert text.exit_code == 0, text.output
+    assert "一小" in text.output and "2（100.00%）" in text.output and "自由度 = 1" in text.output
+    bad = run(crosstab_command, [data, "--questionnaire", qfile, "--rows", "q7", "--cols", "q1"])
+    assert bad.exit_code == 2 and "number question" in bad.stderr and "Traceback" not in bad.output
 
 
 def test_bad_input_exits_2(tmp_path, files):
