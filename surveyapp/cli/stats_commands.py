@@ -19,6 +19,7 @@ from analysis.satisfaction import (
     CLUSTERS,
     SatisfactionGroup,
     SatisfactionResult,
+    rated_method,
     satisfaction,
     satisfaction_by,
     satisfaction_json,
@@ -241,17 +242,16 @@ def crosstab_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...]
 
 # -- analyze ---------------------------------------------------------------------------------------------
 
-def _write_term_csv(frame: pd.DataFrame, path: Path, term_header: str) -> None:
+TERM_HEADERS = {"phrase": ("评价", "词频"), "word": ("词语", "回答数"), "keyword": ("词语", "回答数", "TF-IDF")}
+
+
+def _write_term_csv(frame: pd.DataFrame, path: Path, mode: str) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow([term_header, "词频"])
-        for term, count in zip(frame["term"].tolist(), frame["count"].tolist(), strict=True):
-            writer.writerow([neutralise(str(term)), int(count)])
-
-
-def _texts(frame: pd.DataFrame, variable: str) -> list[str]:
-    return [str(v).strip() for v in frame[variable].tolist()
-            if isinstance(v, str) and v.strip()]
+        writer.writerow(TERM_HEADERS[mode])
+        weights = frame["weight"].tolist() if "weight" in frame else [None] * len(frame)
+        for term, count, weight in zip(frame["term"].tolist(), frame["count"].tolist(), weights, strict=True):
+            writer.writerow([neutralise(str(term)), int(count), *([] if weight is None else [f"{weight:.6f}"])])
 
 
 @click.command("analyze")
@@ -259,13 +259,19 @@ def _texts(frame: pd.DataFrame, variable: str) -> list[str]:
 @QUESTIONNAIRE
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder for statistics.xlsx, word-frequency CSVs, word clouds and charts.")
+@click.option("--crosstab", "crosstabs", multiple=True, metavar="ROWS:COLS",
+              help="A cross table for the workbook's 交叉分析 sheet, such as q5:q1 or q3:unit (repeatable).")
+@click.option("--cluster", type=click.Choice(list(CLUSTERS)), default="respondent", show_default=True,
+              help="Clusters of the satisfaction intervals.")
 @input_errors_exit_2
-def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], out_dir: str) -> None:
-    """Everything for one questionnaire into OUT: statistics.xlsx, screening flags, word-frequency tables,
-    word clouds and charts (valid responses only)."""
+def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], out_dir: str,
+                    crosstabs: tuple[str, ...], cluster: str) -> None:
+    """Everything for one questionnaire into OUT: statistics.xlsx, screening flags, word-frequency tables
+    (phrase, word and keyword), word clouds and charts (valid responses only)."""
     from tqdm import tqdm
 
-    from analysis import pictures, text
+    from analysis import pictures
+    from analysis.text import open_answers, term_table
 
     questionnaire, frame = load_responses(data, questionnaire_paths)
     valid = valid_only(frame)
@@ -277,6 +283,7 @@ def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...],
     with tqdm(total=len(questionnaire.questions), desc="statistics.xlsx", unit="题", leave=False,
               disable=None) as bar:
         written.append(write_statistics_workbook(frame, questionnaire, out / "statistics.xlsx",
+                                                 crosstabs=crosstabs, cluster=cluster,
                                                  progress=lambda _q: bar.update()))
 
     flags = screen(frame, questionnaire)
@@ -290,11 +297,10 @@ def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...],
 
     for question in tqdm(questionnaire.questions, desc="questions", unit="题", leave=False, disable=None):
         if question.type == "text":
-            texts = _texts(valid, question.id)
-            for mode, table_fn, header in (("phrase", text.phrase_table, "评价"),
-                                           ("word", text.word_table, "词语")):
+            texts = open_answers(valid, questionnaire, question.id)
+            for mode in TERM_HEADERS:
                 path = out / f"wordfreq_{question.id}_{mode}.csv"
-                _write_term_csv(table_fn(texts), path, header)
+                _write_term_csv(term_table(texts, mode), path, mode)
                 written.append(path)
             path = out / f"wordcloud_{question.id}.png"
             try:
@@ -311,11 +317,10 @@ def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...],
                 pictures.bar_chart_png(table, path)
                 written.append(path)
 
-    rated = [q.id for q in questionnaire.questions
-             if q.type in ("scale", "matrix") and q.scale is not None and q.scale.satisfied]
+    rated = [q.id for q in questionnaire.questions if rated_method(q) == "top_box"]
     if rated:
         for by in ("unit", "role"):
-            parts = satisfaction_by(valid, questionnaire, rated, "top_box", by)
+            parts = satisfaction_by(valid, questionnaire, rated, "top_box", by, cluster=cluster)
             if not any(g.n for g in parts):
                 continue
             path = out / f"satisfaction_by_{by}.png"

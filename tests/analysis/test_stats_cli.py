@@ -154,3 +154,35 @@ def test_analyze_writes_files(tmp_path, files):
             "chart_q1.png", "chart_q4.r1.png", "satisfaction_by_unit.png"} <= names
     phrase = (out / "wordfreq_q8_phrase.csv").read_text(encoding="utf-8-sig").splitlines()
     assert phrase[0] == "评价,词频" and phrase[1] == "无,2"
+
+
+def test_analyze_phrase_tables_agree_between_workbook_and_csv(tmp_path, sample_q, frame_of):
+    import openpyxl
+
+    from analysis.responses import write_responses
+
+    qfile = tmp_path / "sample.yaml"
+    qfile.write_text(SAMPLE_YAML, encoding="utf-8")
+    base = {"q1": "小学", "q3": 5, "q5": "是"}
+    answers = ["无"] * 27 + ["无。"] * 6 + ["很好"] * 3 + ["很好👍"] * 2 + ["希望多开展活动"]
+    frame = frame_of(sample_q, [dict(base, q8=a) for a in answers])
+    data = write_responses(frame, sample_q, tmp_path / "data.csv")
+    out = tmp_path / "out"
+    result = run(analyze_command, [str(data), "--questionnaire", str(qfile), "--out", str(out),
+                                   "--crosstab", "q5:q1", "--crosstab", "q3:unit"])
+    assert result.exit_code == 0, result.output
+    csv_rows = [line.split(",") for line in
+                (out / "wordfreq_q8_phrase.csv").read_text(encoding="utf-8-sig").splitlines()[1:]]
+    # 无 27 + 无。 6 = 33; 很好 3 + 很好👍 2 = 5
+    assert csv_rows == [["无", "33"], ["很好", "5"], ["希望多开展活动", "1"]]
+    book = openpyxl.load_workbook(out / "statistics.xlsx")
+    sheet = [[c.value for c in row] for row in book["第8题"].iter_rows()]
+    start = next(i for i, row in enumerate(sheet) if row[0] == "填写内容")
+    assert [[row[0], str(row[1])] for row in sheet[start + 1:]] == csv_rows
+    assert "交叉分析" in book.sheetnames
+    words = (out / "wordfreq_q8_word.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert words[0] == "词语,回答数" and not any(line.startswith(("无,", "很,", "希望,")) for line in words)
+    keywords = (out / "wordfreq_q8_keyword.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert keywords[0] == "词语,回答数,TF-IDF"
+    bad = run(analyze_command, [str(data), "--questionnaire", str(qfile), "--out", str(out), "--crosstab", "q5"])
+    assert bad.exit_code == 2 and "rows:cols" in bad.stderr
