@@ -406,8 +406,8 @@ def text_section(ctx, frames: Mapping[str, pd.DataFrame], questionnaires: Mappin
     if not found:
         styles.body(doc, "所选问卷没有开放题。")
         return
-    styles.body(doc, "开放题的回答经过规范化（去除首尾空格、首尾标点和表情符号，全角转半角）后统计：回答汇总按完整回答计数，"
-                     f"列出前{top_phrases}条，其余合并为“其他”；高频词为除去“无”“没有”等无意见回答后，分词并只保留名词、"
+    styles.body(doc, "开放题的回答经过规范化（去除首尾空格、首尾标点和表情符号，全角转半角）后统计："
+                     f"回答汇总按完整回答计数，列出前{top_phrases}条，其余合并为“其他”；高频词为除去“无”“没有”等无意见回答后，分词并只保留名词、"
                      f"动词、形容词和成语（否定词与其后的词合为一词，如“不方便”），每个词在一条回答中只计一次；"
                      f"词云按TF-IDF权重绘制。")
     for index, (qid, questions) in enumerate(found, 1):

@@ -68,6 +68,14 @@ def rows(table):
     (math.nan, ""),
     (pd.NA, ""),
     (3, "3"),
+    ("很好👍", "很好"),                  # emoji are not part of a phrase
+    ("很好👍🏻👍🏻", "很好"),
+    ("❤️谢谢老师❤️", "谢谢老师"),
+    ("👍", "👍"),                       # an answer of emoji only stays an answer
+    ("“无”", "无"),                     # quotes around the answer
+    ("。无", "无"),                     # punctuation at the start
+    ("：没有意见", "没有意见"),
+    ("不满意👎", "不满意"),               # words are never touched
 ])
 def test_normalise(raw, expected):
     assert normalise(raw) == expected
