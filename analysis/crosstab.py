@@ -22,7 +22,7 @@ import pandas as pd
 
 from questionnaires import Question, Questionnaire
 
-from .tables import _key, _present, groups
+from .tables import _key, _present, groups, resolve_variable
 
 META_COLS = ("unit", "role")
 ROW_KINDS = ("single", "multiple", "scale")
@@ -85,14 +85,8 @@ class Crosstab:
 
 def _choice_variable(questionnaire: Questionnaire, variable: str, kinds: tuple[str, ...], side: str,
                      ) -> tuple[Question, str]:
-    try:
-        question = questionnaire.question(variable)
-    except KeyError:
-        raise ValueError(f"questionnaire '{questionnaire.id}' has no question {variable!r}") from None
-    if question.type == "matrix":
-        if variable not in question.variables:
-            raise ValueError(f"{variable!r} is a matrix; name one row such as {question.variables[0]!r}")
-        row = next(r for r in question.rows if f"{question.id}.{r.id}" == variable)
+    question, row = resolve_variable(questionnaire, variable)
+    if row is not None:
         return question, f"第{question.number}题：{question.text}—{row.text}"
     if variable != question.id or question.type not in kinds:
         allowed = ", ".join(kinds) + ", a matrix row" + (" or unit / role" if side == "cols" else "")

@@ -27,7 +27,7 @@ import pandas as pd
 from questionnaires import Question, Questionnaire
 
 from .intervals import Z95, effective_n, mean_interval, wilson_interval, wilson_rate_interval
-from .tables import _column, _group_keys, _key, _present, groups
+from .tables import _column, _group_keys, _key, _present, groups, resolve_variable
 
 METHODS = ("top_box", "score")
 CLUSTERS = ("respondent", "unit")
@@ -349,14 +349,8 @@ def share(frame: pd.DataFrame, questionnaire: Questionnaire, variable: str, opti
     >>> share(frame, q, "q5", ["有"])  # doctest: +SKIP
     ShareResult(rate=0.75, count=3, n=4)
     """
-    try:
-        question = questionnaire.question(variable)
-    except KeyError:
-        raise ValueError(f"questionnaire '{questionnaire.id}' has no question {variable!r}") from None
-    if question.type == "matrix":
-        if variable not in question.variables:
-            raise ValueError(f"{variable!r} is a matrix; name one row such as {question.variables[0]!r}")
-    elif variable != question.id or question.type not in ("single", "multiple", "scale"):
+    question, row = resolve_variable(questionnaire, variable)
+    if row is None and (variable != question.id or question.type not in ("single", "multiple", "scale")):
         raise ValueError(f"{variable!r} is not a choice question; a share needs single, multiple, scale or a "
                          "matrix row")
     wanted = set()

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from questionnaires import ROLE_LABELS, Question, Questionnaire
+from questionnaires.model import Row
 
 CHOICE_KINDS = ("single", "multiple", "scale", "matrix")
 NO_UNIT = "（无单位）"
@@ -193,6 +194,23 @@ def _option_counts(question: Question, variable: str, frame: pd.DataFrame) -> tu
     return valid, rows
 
 
+def resolve_variable(questionnaire: Questionnaire, variable: str) -> tuple[Question, Row | None]:
+    """The question behind `variable` and, for a matrix row such as ``q4.r1``, that row (else None).
+
+    Raises ValueError for an unknown question, and for a whole matrix where one row is needed.
+    """
+    try:
+        question = questionnaire.question(variable)
+    except KeyError:
+        raise ValueError(f"questionnaire '{questionnaire.id}' has no question {variable!r}") from None
+    if question.type != "matrix":
+        return question, None
+    row = next((r for r in question.rows if f"{question.id}.{r.id}" == variable), None)
+    if row is None:
+        raise ValueError(f"{variable!r} is a matrix question; name one row such as {question.variables[0]!r}")
+    return question, row
+
+
 def question_table(frame: pd.DataFrame, questionnaire: Questionnaire, variable: str) -> QuestionTable:
     """The table of one question or one matrix row.
 
@@ -211,15 +229,8 @@ def question_table(frame: pd.DataFrame, questionnaire: Questionnaire, variable: 
     >>> [(r.label, r.count, round(r.ratio, 4)) for r in t.rows]  # doctest: +SKIP
     [('小学', 3, 0.75), ('初中', 1, 0.25), ('高中', 0, 0.0)]
     """
-    try:
-        question = questionnaire.question(variable)
-    except KeyError:
-        raise ValueError(f"questionnaire '{questionnaire.id}' has no question {variable!r}") from None
-    if question.type == "matrix":
-        if variable not in question.variables:
-            raise ValueError(f"{variable!r} is a matrix question; ask for one row such as "
-                             f"{question.variables[0]!r} or use question_tables")
-        row = next(r for r in question.rows if f"{question.id}.{r.id}" == variable)
+    question, row = resolve_variable(questionnaire, variable)
+    if row is not None:
         valid, rows = _option_counts(question, variable, frame)
         return QuestionTable(variable, "matrix", f"{question.text}—{row.text}", question.number, valid, rows)
     if variable != question.id:
