@@ -22,7 +22,7 @@ import pandas as pd
 
 from questionnaires import Question, Questionnaire
 
-from .tables import _key, _present, groups, resolve_variable
+from .tables import _key, _present, factorize_answers, groups, resolve_variable
 
 META_COLS = ("unit", "role")
 ROW_KINDS = ("single", "multiple", "scale")
@@ -98,10 +98,7 @@ def _choice_variable(questionnaire: Questionnaire, variable: str, kinds: tuple[s
 def _positions(question: Question, variable: str, column: pd.Series) -> np.ndarray:
     """Per response, the position (in option order) of its answer; -1 when unanswered."""
     positions = {_key(o.code): i for i, o in enumerate(question.options)}
-    try:
-        codes, uniques = pd.factorize(column)
-    except TypeError:  # a list where one answer belongs: reported below as not an option
-        codes, uniques = pd.factorize(column.map(lambda v: str(v) if isinstance(v, list | tuple) else v))
+    codes, uniques = factorize_answers(column)   # a list where one answer belongs: not an option, below
     lookup = []
     for value in uniques:
         found = positions.get(_key(value)) if _present(value) else -1

@@ -27,7 +27,7 @@ import pandas as pd
 from questionnaires import Question, Questionnaire
 
 from .intervals import Z95, effective_n, mean_interval, wilson_interval, wilson_rate_interval
-from .tables import _column, _group_keys, _key, _present, groups, resolve_variable
+from .tables import _column, _group_keys, _key, _present, factorize_answers, groups, resolve_variable
 
 METHODS = ("top_box", "score")
 CLUSTERS = ("respondent", "unit")
@@ -155,28 +155,34 @@ def satisfaction_variables(questionnaire: Questionnaire) -> tuple[list[str], str
     return [], None
 
 
-_TALLY_COLUMNS = ("m", "y", "t", "t2", "na")
+_TOTALS = ("n", "na", "satisfied", "t", "t2")
 
 
-def _per_row(frame: pd.DataFrame, pairs: list[tuple[str, Question]], method: str) -> dict[str, np.ndarray]:
-    """Per response (row of `frame`): counted answers m, satisfied answers y, sum t and sum of squares t2
-    of the option scores, and not-applicable answers na, over the variables of `pairs`.
+@dataclass(frozen=True)
+class _Tally:
+    """Per response: counted answers ``m`` and the rated amount ``z`` (satisfied answers for top_box, sum
+    of scores for score); per group (rows of ``totals``): n, na, satisfied, Σscore, Σscore² (see _TOTALS)."""
 
-    Each column is hashed once (``pd.factorize``); its distinct values are checked against the options.
-    """
+    m: np.ndarray
+    z: np.ndarray
+    totals: np.ndarray
+
+
+def _tally(frame: pd.DataFrame, pairs: list[tuple[str, Question]], method: str,
+           group_codes: np.ndarray | None = None, groups_n: int = 1) -> _Tally:
+    """Tally the answers to the variables of `pairs`: each column is hashed once and its distinct values
+    checked against the options; group totals come from one count per (group, value)."""
     rows = len(frame)
-    out = {name: np.zeros(rows, dtype="float64") for name in _TALLY_COLUMNS}
+    m = np.zeros(rows)
+    z = np.zeros(rows)
+    totals = np.zeros((groups_n, len(_TOTALS)))
     for variable, question in pairs:
         if variable not in frame.columns:
             raise ValueError(f"the responses have no column {variable!r}")
         options = {_key(o.code): o for o in question.options}
         wanted = {_key(c) for c in (question.scale.satisfied if question.scale is not None else None) or ()}
-        column = frame[variable]
-        try:
-            codes, uniques = pd.factorize(column)
-        except TypeError:  # unhashable cells (lists where one answer belongs): compare them as text
-            codes, uniques = pd.factorize(column.map(lambda v: str(v) if isinstance(v, list) else v))
-        per_value = np.zeros((len(_TALLY_COLUMNS), len(uniques) + 1))  # the last column: no answer
+        codes, uniques = factorize_answers(frame[variable])
+        table = np.zeros((len(uniques) + 1, len(_TOTALS)))  # per distinct value; the last row: no answer
         for index, value in enumerate(uniques):
             if not _present(value):
                 continue
@@ -184,13 +190,17 @@ def _per_row(frame: pd.DataFrame, pairs: list[tuple[str, Question]], method: str
             if option is None:
                 raise ValueError(f"{variable}: {value!r} is not an option code of {question.id}")
             if option.na:
-                per_value[4, index] = 1
+                table[index, 1] = 1
                 continue
             score = float(option.score) if method == "score" and option.score is not None else 0.0
-            per_value[:4, index] = (1, _key(value) in wanted, score, score * score)
-        for position, name in enumerate(_TALLY_COLUMNS):
-            out[name] += per_value[position][codes]  # code -1 (missing) picks the last column: zeros
-    return out
+            table[index] = (1, 0, _key(value) in wanted, score, score * score)
+        m += table[codes, 0]             # code -1 (missing) picks the last row: zeros
+        z += table[codes, 2 if method == "top_box" else 3]
+        answered = codes >= 0
+        keys = codes[answered] if group_codes is None else group_codes[answered] * len(uniques) + codes[answered]
+        counts = np.bincount(keys, minlength=groups_n * len(uniques)).reshape(groups_n, len(uniques))
+        totals += counts @ table[:-1]
+    return _Tally(m, z, totals)
 
 
 def _clusters(frame: pd.DataFrame, counted: np.ndarray, cluster: str) -> tuple[np.ndarray | None, str]:
@@ -213,31 +223,30 @@ def _clusters(frame: pd.DataFrame, counted: np.ndarray, cluster: str) -> tuple[n
     return codes, "unit"
 
 
-def _result(method: str, tally: dict[str, np.ndarray], has_satisfied: bool, cluster_codes: np.ndarray | None,
-            cluster: str, z: float) -> SatisfactionResult:
-    m, y, t = tally["m"], tally["y"], tally["t"]
-    n, na = int(m.sum()), int(tally["na"].sum())
+def _result(method: str, m: np.ndarray, z_: np.ndarray, totals: np.ndarray, has_satisfied: bool,
+            cluster_codes: np.ndarray | None, cluster: str, z: float) -> SatisfactionResult:
+    n, na, satisfied_sum, total, squares = totals.tolist()
+    n, na = int(round(n)), int(round(na))
     respondents = int((m > 0).sum())
-    satisfied = int(y.sum()) if has_satisfied else None
+    satisfied = int(round(satisfied_sum)) if has_satisfied else None
     if n == 0:
         return SatisfactionResult(method, None, 0, na, satisfied, None, 0, None, cluster)
     if cluster_codes is not None:
         size = int(cluster_codes.max()) + 1
         m = np.bincount(cluster_codes, weights=m, minlength=size)
-        y = np.bincount(cluster_codes, weights=y, minlength=size)
-        t = np.bincount(cluster_codes, weights=t, minlength=size)
+        z_ = np.bincount(cluster_codes, weights=z_, minlength=size)
     if method == "top_box":
         if satisfied is None:
             raise ValueError("a top-box rate needs satisfied codes")
         rate = satisfied / n
-        n_eff = effective_n(y, m)
+        n_eff = effective_n(z_, m)
         ci = wilson_interval(satisfied, n, z) if n_eff == n else wilson_rate_interval(rate, n_eff, z)
         return SatisfactionResult(method, rate, n, na, satisfied, ci, respondents, n_eff, cluster)
-    mean = float(t.sum()) / n
+    mean = total / n
     if n < 2:
         return SatisfactionResult(method, mean, n, na, satisfied, None, respondents, float(n), cluster)
-    variance = max(0.0, (float(tally["t2"].sum()) - n * mean * mean) / (n - 1))
-    n_eff = effective_n(t, m, unit_variance=variance)
+    variance = max(0.0, (squares - n * mean * mean) / (n - 1))
+    n_eff = effective_n(z_, m, unit_variance=variance)
     return SatisfactionResult(method, mean, n, na, satisfied, mean_interval(mean, math.sqrt(variance), n_eff, z),
                               respondents, n_eff, cluster)
 
@@ -291,9 +300,9 @@ def satisfaction(frame: pd.DataFrame, questionnaire: Questionnaire, variables: s
     """
     pairs = _scale_variables(questionnaire, variables)
     has_satisfied = _check_method(pairs, method)
-    tally = _per_row(frame, pairs, method)
-    codes, used = _clusters(frame, tally["m"], cluster)
-    return _result(method, tally, has_satisfied, codes, used, z)
+    tally = _tally(frame, pairs, method)
+    codes, used = _clusters(frame, tally.m, cluster)
+    return _result(method, tally.m, tally.z, tally.totals[0], has_satisfied, codes, used, z)
 
 
 def satisfaction_by(frame: pd.DataFrame, questionnaire: Questionnaire, variables: str | Sequence[str],
@@ -305,15 +314,20 @@ def satisfaction_by(frame: pd.DataFrame, questionnaire: Questionnaire, variables
     """
     pairs = _scale_variables(questionnaire, variables)
     has_satisfied = _check_method(pairs, method)
-    tally = _per_row(frame, pairs, method)
-    # Split a small frame of the per-row tallies and the group columns, not the answers themselves.
+    # Split a small frame of the group columns and row positions, not the answers themselves.
     meta = [c for c in dict.fromkeys((by, "unit_name", "unit")) if c in frame.columns]
-    small = pd.DataFrame({**{c: frame[c].to_numpy() for c in meta}, **tally}, index=pd.RangeIndex(len(frame)))
+    small = pd.DataFrame({c: frame[c].to_numpy() for c in meta}, index=pd.RangeIndex(len(frame)))
+    found = groups(small, by)
+    group_codes = np.zeros(len(frame), dtype=np.int64)
+    for g, (_code, _name, part) in enumerate(found):
+        group_codes[part.index.to_numpy()] = g
+    tally = _tally(frame, pairs, method, group_codes, max(1, len(found)))
     out = []
-    for code, name, part in groups(small, by):
-        part_tally = {c: part[c].to_numpy() for c in _TALLY_COLUMNS}
-        codes, used = _clusters(part, part_tally["m"], cluster)
-        r = _result(method, part_tally, has_satisfied, codes, used, z)
+    for g, (code, name, part) in enumerate(found):
+        rows = part.index.to_numpy()
+        m, z_ = tally.m[rows], tally.z[rows]
+        codes, used = _clusters(part, m, cluster)
+        r = _result(method, m, z_, tally.totals[g], has_satisfied, codes, used, z)
         out.append(SatisfactionGroup(code, name, r.method, r.rate, r.n, r.na, r.satisfied, r.ci95,
                                      r.respondents, r.n_effective, r.cluster))
     return out

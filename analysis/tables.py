@@ -2,7 +2,8 @@
 
 比例 = 小计 / 本题有效填写人次, where 本题有效填写人次 counts respondents who answered the question
 (skipped and hidden ones excluded). A multiple-choice question uses the same denominator, so its
-ratios can sum past 100%. A matrix question gives one table per row (id ``q4.r1``). Callers pass the
+ratios can sum past 100%. A matrix question gives one table per row (id ``q4.r1``; the combined rows ×
+options table is :func:`analysis.matrix_tables.matrix_table`). Callers pass the
 rows to count (normally :func:`analysis.frames.valid_only` of a frame); nothing here filters or
 changes the frame.
 """
@@ -149,6 +150,17 @@ def _answered_mask(values: np.ndarray) -> np.ndarray | None:
         blank = [v for v in set(values) if isinstance(v, str) and not v.strip()]
         return ~pd.Series(values).isin(blank).to_numpy() if blank else None
     return np.fromiter(map(_present, values), dtype=bool, count=len(values))
+
+
+def factorize_answers(column: pd.Series) -> tuple[np.ndarray, Any]:
+    """``pd.factorize`` of an answer column: each cell's position among the distinct values (-1 for None
+    and NaN) and those values; unhashable cells (lists where one answer belongs) are compared as text."""
+    values = column.to_numpy(dtype=object)
+    try:
+        return pd.factorize(values)
+    except TypeError:
+        return pd.factorize(np.asarray([str(v) if isinstance(v, list | tuple) else v for v in values],
+                                       dtype=object))
 
 
 def _answer_counts(frame: pd.DataFrame, variable: str, multiple: bool = False,
