@@ -9,7 +9,7 @@ here, and loading its tag table costs seconds in every process). The word tables
    words), read from the index of :mod:`analysis.jieba_dictionary`;
 3. any other token (a word jieba's HMM found, such as 闪退): letters and digits are ``eng``, digits ``m``;
    Chinese is tagged by jieba.posseg's own HMM (its Viterbi over the token, the tag of the last word it
-   finds), with its probability tables read from jieba's package on first need.
+   finds), its tables read from jieba's package and, a character at a time, from the dictionary index.
 
 jieba.posseg can tag a single character differently inside an unknown run (很 is ``zg`` in the dictionary,
 ``d`` where posseg's HMM meets it): here a token always has its dictionary tag.
@@ -28,7 +28,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .jieba_dictionary import main_dictionary_file, prefix_dictionary
+from .jieba_dictionary import posseg_folder, prefix_dictionary
 
 CONTENT_PREFIXES = ("n", "v", "a")
 """Tags kept by the default word tables: nouns (n, nr, ns, nz, vn ...), verbs (v, vd ...), adjectives (a,
@@ -47,23 +47,33 @@ def is_content_tag(tag: str) -> bool:
 
 
 @functools.cache
-def _posseg_model() -> tuple[Callable[..., Any], tuple[Any, ...]]:
-    """jieba.posseg's Viterbi function and probability tables, read from its package files (importing
-    ``jieba.posseg`` would also load its whole tag table, which the dictionary index already holds)."""
-    folder = main_dictionary_file().parent / "posseg"
+def _posseg_model() -> tuple[Callable[..., Any], Any, Any]:
+    """jieba.posseg's Viterbi function and its start and transition tables (small), read from its package
+    files; importing ``jieba.posseg`` would also load its whole tag table and emission table, which the
+    dictionary index holds a character at a time."""
+    folder = posseg_folder()
     spec = importlib.util.spec_from_file_location("_surveyapp_posseg_viterbi", folder / "viterbi.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     tables = []
-    for name in ("char_state_tab", "prob_start", "prob_trans", "prob_emit"):
+    for name in ("prob_start", "prob_trans"):
         with open(folder / f"{name}.p", "rb") as handle:
             tables.append(pickle.load(handle))
-    return module.viterbi, tuple(tables)
+    return module.viterbi, tables[0], tables[1]
 
 
 def hmm_tag(token: str) -> str:
     """The tag jieba.posseg's HMM gives an unknown Chinese token (the tag of the last word it cuts)."""
-    viterbi, (states, start, trans, emit) = _posseg_model()
+    viterbi, start, trans = _posseg_model()
+    dictionary = prefix_dictionary()
+    states: dict[str, Any] = {}
+    emit: dict[tuple[str, str], dict[str, float]] = {state: {} for state in trans}
+    for char in set(token):
+        possible, probabilities = dictionary.posseg_char(char)
+        if possible is not None:
+            states[char] = possible
+        for state, p in probabilities.items():
+            emit.setdefault(state, {})[char] = p
     _, path = viterbi(token, states, start, trans, emit)
     return path[-1][1]
 
