@@ -16,9 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from questionnaires.model import TYPE_LABELS
 
+from .categories import Lexicon
 from .errors import NothingToDraw
 from .fonts import cjk_font, cjk_font_path
-from .text import Lexicon, Segmenter, count_answered, word_table
+from .phrases import count_answered
+from .segmenter import Segmenter
+from .words import keyword_table
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -52,11 +55,12 @@ def _cloud_colour(word: str, font_size: int, position: Any, orientation: Any, ra
 def wordcloud_png(texts: Iterable[Any], path: str | Path, *, width: int = 800, height: int = 600,
                   max_words: int = 200, stopwords: Collection[str] | None = None,
                   segmenter: Segmenter | None = None, lexicon: Lexicon | None = None,
-                  source: str = "answers") -> Path:
+                  source: str = "answers", pos: str = "content") -> Path:
     """Draw the word cloud of open answers into a PNG file.
 
-    Words come from :func:`analysis.text.word_table` with no-opinion answers (无, 没有, 暂无 ...) left
-    out; the biggest word is the most frequent one.
+    Words come from :func:`analysis.words.keyword_table` (keyword mode: nouns, verbs, adjectives and
+    idioms of the answers that say something, each counted once per answer, weighted by TF-IDF); the
+    biggest word is the one with the highest weight.
 
     Parameters
     ----------
@@ -66,7 +70,7 @@ def wordcloud_png(texts: Iterable[Any], path: str | Path, *, width: int = 800, h
         Size in pixels.
     max_words : int
         At most this many words are drawn.
-    stopwords, segmenter, lexicon : see :func:`analysis.text.word_table`
+    stopwords, segmenter, lexicon, pos : see :func:`analysis.words.word_table`
     source : str
         Names the data in the error message (for example ``"data.csv: q8"``).
 
@@ -82,13 +86,14 @@ def wordcloud_png(texts: Iterable[Any], path: str | Path, *, width: int = 800, h
     from wordcloud import WordCloud
 
     texts = list(texts)
-    table = word_table(texts, stopwords=stopwords, segmenter=segmenter, skip_no_opinion=True, lexicon=lexicon)
+    table = keyword_table(texts, pos=pos, stopwords=stopwords, segmenter=segmenter, lexicon=lexicon)
     if table.empty:
         answered = count_answered(texts)
         why = ("there are no answers" if answered == 0 else
-               f"all {answered} answers say nothing (无, 没有, 暂无 ...) or hold only stopwords")
+               f"all {answered} answers say nothing (无, 没有, 暂无 ...) or hold no noun, verb or adjective "
+               "of two characters or more")
         raise NothingToDraw(source, [("", f"nothing to draw in the word cloud: {why}")])
-    frequencies = dict(zip(table["term"], table["count"].astype(int), strict=True))
+    frequencies = dict(zip(table["term"], table["weight"].astype(float), strict=True))
     # Every word horizontal: a Chinese word turned by 90 degrees reads sideways. Words are placed on a
     # canvas of half the size and drawn at twice that size (wordcloud's `scale`): a quarter of the
     # placement work, glyphs as sharp as on a full-size canvas; the at most one extra pixel of an odd

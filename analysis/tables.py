@@ -2,7 +2,8 @@
 
 比例 = 小计 / 本题有效填写人次, where 本题有效填写人次 counts respondents who answered the question
 (skipped and hidden ones excluded). A multiple-choice question uses the same denominator, so its
-ratios can sum past 100%. A matrix question gives one table per row (id ``q4.r1``). Callers pass the
+ratios can sum past 100%. A matrix question gives one table per row (id ``q4.r1``; the combined rows ×
+options table is :func:`analysis.matrix_tables.matrix_table`). Callers pass the
 rows to count (normally :func:`analysis.frames.valid_only` of a frame); nothing here filters or
 changes the frame.
 """
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from questionnaires import ROLE_LABELS, Question, Questionnaire
+from questionnaires.model import Row
 
 CHOICE_KINDS = ("single", "multiple", "scale", "matrix")
 NO_UNIT = "（无单位）"
@@ -150,6 +152,17 @@ def _answered_mask(values: np.ndarray) -> np.ndarray | None:
     return np.fromiter(map(_present, values), dtype=bool, count=len(values))
 
 
+def factorize_answers(column: pd.Series) -> tuple[np.ndarray, Any]:
+    """``pd.factorize`` of an answer column: each cell's position among the distinct values (-1 for None
+    and NaN) and those values; unhashable cells (lists where one answer belongs) are compared as text."""
+    values = column.to_numpy(dtype=object)
+    try:
+        return pd.factorize(values)
+    except TypeError:
+        return pd.factorize(np.asarray([str(v) if isinstance(v, list | tuple) else v for v in values],
+                                       dtype=object))
+
+
 def _answer_counts(frame: pd.DataFrame, variable: str, multiple: bool = False,
                    ) -> tuple[int, list[tuple[Any, int]]]:
     """How many rows answered `variable`, and each answered value with how often it was given.
@@ -193,6 +206,23 @@ def _option_counts(question: Question, variable: str, frame: pd.DataFrame) -> tu
     return valid, rows
 
 
+def resolve_variable(questionnaire: Questionnaire, variable: str) -> tuple[Question, Row | None]:
+    """The question behind `variable` and, for a matrix row such as ``q4.r1``, that row (else None).
+
+    Raises ValueError for an unknown question, and for a whole matrix where one row is needed.
+    """
+    try:
+        question = questionnaire.question(variable)
+    except KeyError:
+        raise ValueError(f"questionnaire '{questionnaire.id}' has no question {variable!r}") from None
+    if question.type != "matrix":
+        return question, None
+    row = next((r for r in question.rows if f"{question.id}.{r.id}" == variable), None)
+    if row is None:
+        raise ValueError(f"{variable!r} is a matrix question; name one row such as {question.variables[0]!r}")
+    return question, row
+
+
 def question_table(frame: pd.DataFrame, questionnaire: Questionnaire, variable: str) -> QuestionTable:
     """The table of one question or one matrix row.
 
@@ -211,15 +241,8 @@ def question_table(frame: pd.DataFrame, questionnaire: Questionnaire, variable: 
     >>> [(r.label, r.count, round(r.ratio, 4)) for r in t.rows]  # doctest: +SKIP
     [('小学', 3, 0.75), ('初中', 1, 0.25), ('高中', 0, 0.0)]
     """
-    try:
-        question = questionnaire.question(variable)
-    except KeyError:
-        raise ValueError(f"questionnaire '{questionnaire.id}' has no question {variable!r}") from None
-    if question.type == "matrix":
-        if variable not in question.variables:
-            raise ValueError(f"{variable!r} is a matrix question; ask for one row such as "
-                             f"{question.variables[0]!r} or use question_tables")
-        row = next(r for r in question.rows if f"{question.id}.{r.id}" == variable)
+    question, row = resolve_variable(questionnaire, variable)
+    if row is not None:
         valid, rows = _option_counts(question, variable, frame)
         return QuestionTable(variable, "matrix", f"{question.text}—{row.text}", question.number, valid, rows)
     if variable != question.id:

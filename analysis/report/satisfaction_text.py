@@ -31,14 +31,10 @@ LOWEST = 3
 
 
 def people(group: SatisfactionGroup) -> tuple[int, str]:
-    """The count a satisfaction sentence gives after ``n =``, and its word.
-
-    THE ONE ADAPTER between :mod:`analysis.satisfaction` and the sentences. Today a group carries only
-    ``n``, the answers counted (pooled questions count a person once per question), so the sentences say
-    人次. When ``SatisfactionGroup.respondents`` (people with at least one counted answer) lands, this
-    returns ``(group.respondents, "人")`` and nothing else changes; the interval is ``group.ci95`` either way.
-    """
-    return group.n, "人次"
+    """The count a satisfaction sentence gives after ``n =``, and its word: the respondents (people with at
+    least one counted answer), never the pooled answer count, beside the interval ``group.ci95`` computed on
+    their effective sample size."""
+    return group.respondents, "人"
 
 
 def group_sentence(subject: str, group: SatisfactionGroup) -> str:

@@ -17,7 +17,8 @@ import pandas as pd
 from questionnaires import ROLE_LABELS, Question, Questionnaire
 
 from ..frames import valid_only
-from ..satisfaction import SatisfactionGroup, satisfaction_by
+from ..matrix_tables import MatrixTable, matrix_table
+from ..satisfaction import SatisfactionGroup, satisfaction_by, satisfaction_variables
 from ..tables import NO_UNIT, QuestionTable, _present, groups, question_tables
 from ..text import category_table, count_answered, phrase_table, word_table
 from . import styles
@@ -214,22 +215,6 @@ def scores_section(ctx, result) -> None:
 
 # -- 3. question tables ----------------------------------------------------------------------------------------
 
-def satisfaction_variables(questionnaire: Questionnaire) -> tuple[list[str], str | None]:
-    """The questions pooled into a questionnaire's satisfaction rate and the method that fits them.
-
-    Scale and matrix questions count. ``top_box`` when every one lists satisfied codes, else ``score`` when
-    every option is scored, else no rate (empty list, None).
-    """
-    rated = [q for q in questionnaire.questions if q.type in ("scale", "matrix") and q.scale is not None]
-    if not rated:
-        return [], None
-    if all(q.scale.satisfied for q in rated):
-        return [q.id for q in rated], "top_box"
-    if all(o.na or o.score is not None for q in rated for o in q.options):
-        return [q.id for q in rated], "score"
-    return [], None
-
-
 def _rate_text(group: SatisfactionGroup) -> tuple[str, str]:
     """(rate, interval) as printed: percentages for top_box, points for score."""
     if group.rate is None:
@@ -243,17 +228,20 @@ def _rate_text(group: SatisfactionGroup) -> tuple[str, str]:
 
 def _satisfaction_table(ctx, groups_: list[SatisfactionGroup], first: str, method: str) -> None:
     if method == "top_box":
-        table = new_table(ctx.document, [5.0, 2.6, 2.2, 2.2, 4.0],
-                          [first, "有效评价数", "满意数", "满意度", "95%置信区间"])
+        table = new_table(ctx.document, [4.0, 2.2, 1.8, 2.0, 2.0, 4.0],
+                          [first, "有效评价数", "人数", "满意数", "满意度", "95%置信区间"])
         for g in groups_:
             rate, ci = _rate_text(g)
-            styles.add_row(table, [g.name, str(g.n), "" if g.satisfied is None else str(g.satisfied), rate, ci],
-                           align=["left", "right", "right", "right", "center"])
+            satisfied = "" if g.satisfied is None else str(g.satisfied)
+            styles.add_row(table, [g.name, str(g.n), str(g.respondents), satisfied, rate, ci],
+                           align=["left", "right", "right", "right", "right", "center"])
     else:
-        table = new_table(ctx.document, [6.0, 3.0, 3.0, 4.0], [first, "有效评价数", "满意度得分", "95%置信区间"])
+        table = new_table(ctx.document, [5.0, 2.6, 2.2, 2.6, 3.6],
+                          [first, "有效评价数", "人数", "满意度得分", "95%置信区间"])
         for g in groups_:
             rate, ci = _rate_text(g)
-            styles.add_row(table, [g.name, str(g.n), rate, ci], align=["left", "right", "right", "center"])
+            styles.add_row(table, [g.name, str(g.n), str(g.respondents), rate, ci],
+                           align=["left", "right", "right", "right", "center"])
 
 
 MAX_CHART_GROUPS = 40
@@ -287,7 +275,9 @@ def _satisfaction_note(ctx, pooled: list[tuple[Questionnaire, list[str], str]]) 
     else:
         how = "满意度按各问卷的计分方法计算"
     styles.note(ctx.document, f"注：{how}，汇总{('、'.join(parts))}的全部评价（矩阵题每行计一次），“不了解”"
-                              f"等不适用的回答不计入；95%置信区间为Wilson区间（得分为正态近似）。")
+                              f"等不适用的回答不计入；有效评价数为评价（回答）次数，人数为作答人数。同一人的多项评价"
+                              f"并不相互独立，95%置信区间按有效样本量（有效评价数÷设计效应，以作答人为群）计算，"
+                              f"为Wilson区间（得分为正态近似）；每人只评价一次时即为通常的Wilson区间。")
 
 
 def questions_section(ctx, frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str, Questionnaire],
@@ -345,6 +335,11 @@ def questions_section(ctx, frames: Mapping[str, pd.DataFrame], questionnaires: M
 
 
 def _question(ctx, frame: pd.DataFrame, questionnaire: Questionnaire, question: Question, charts: bool) -> None:
+    if question.type == "matrix":
+        table = matrix_table(frame, questionnaire, question.id)
+        ctx.table_caption(table.title)
+        _matrix_table(ctx, table)
+        return
     for table in question_tables(frame, questionnaire, question.id):
         ctx.table_caption(table.title)
         if table.type == "number":
@@ -356,6 +351,25 @@ def _question(ctx, frame: pd.DataFrame, questionnaire: Questionnaire, question: 
 
             ctx.figure(lambda path, t=table: bar_chart_png(t, path, titled=False),
                        f"第{table.number}题：{table.text}", 14.0)
+
+
+def _matrix_table(ctx, table: MatrixTable) -> None:
+    """Rows × options: 小计（比例） per option, each row's 本题有效填写人次 and satisfaction."""
+    rated = table.method is not None
+    extra = ["有效填写人次"] + (["满意度" if table.method == "top_box" else "平均得分"] if rated else [])
+    first = 3.2
+    rest = (styles.TEXT_WIDTH_CM - first) / (len(table.option_labels) + len(extra))
+    grid = new_table(ctx.document, [first] + [rest] * (len(table.option_labels) + len(extra)),
+                     ["评价项目", *table.option_labels, *extra])
+    align = ["left"] + ["right"] * (len(table.option_labels) + len(extra))
+    for row in table.rows:
+        cells = [row.text] + [f"{c}（{percent(c, row.valid)}）" for c in row.counts] + [str(row.valid)]
+        if rated:
+            cells.append("—" if row.rate is None else
+                         percent(row.rate) if table.method == "top_box" else f"{row.rate:.2f}")
+        styles.add_row(grid, cells, align=align)
+    styles.note(ctx.document, f"注：括号内为比例（小计／该行有效填写人次）；本题有效填写人次{table.valid}"
+                              + ("；满意度按该行的有效评价计算，不适用的回答不计入。" if rated else "。"))
 
 
 def choice_table(ctx, table: QuestionTable) -> None:
@@ -393,9 +407,10 @@ def text_section(ctx, frames: Mapping[str, pd.DataFrame], questionnaires: Mappin
     if not found:
         styles.body(doc, "所选问卷没有开放题。")
         return
-    styles.body(doc, "开放题的回答经过规范化（去除首尾空格和句末标点、全角转半角）后统计：回答汇总按完整回答计数，"
-                     f"列出前{top_phrases}条，其余合并为“其他”；高频词为除去“无”“没有”等无意见回答后，分词并去除停用词的词语计数"
-                     f"（“不”“没有”“非常”等否定词和评价词保留）。")
+    styles.body(doc, "开放题的回答经过规范化（去除首尾空格、首尾标点和表情符号，全角转半角）后统计："
+                     f"回答汇总按完整回答计数，列出前{top_phrases}条，其余合并为“其他”；高频词为除去“无”“没有”等无意见回答后，分词并只保留名词、"
+                     f"动词、形容词和成语（否定词与其后的词合为一词，如“不方便”），每个词在一条回答中只计一次；"
+                     f"词云按TF-IDF权重绘制。")
     for index, (qid, questions) in enumerate(found, 1):
         q = questionnaires[qid]
         frame = valid_only(frames[qid])
@@ -433,7 +448,7 @@ def _open_question(ctx, frame: pd.DataFrame, question: Question, charts: bool, t
                        align=["left", "right", "right"])
     styles.add_row(grid, ["本题有效填写人次", str(answered), ""], align=["left", "right", "right"], bold=True)
 
-    words = word_table(texts, skip_no_opinion=True).head(top_words)
+    words = word_table(texts).head(top_words)
     if len(words):
         ctx.table_caption(f"{head}高频词（前{len(words)}个）")
         _word_grid(ctx, words)

@@ -8,13 +8,17 @@ from pathlib import Path
 import click
 import pandas as pd
 
+from analysis.crosstab import Crosstab, crosstab, crosstab_json
 from analysis.errors import DataError, NothingToDraw
 from analysis.frames import valid_only
 from analysis.responses import read_responses
 from analysis.safe import neutralise
 from analysis.satisfaction import (
+    CLUSTER_LABELS,
+    CLUSTERS,
     SatisfactionGroup,
     SatisfactionResult,
+    rated_method,
     satisfaction,
     satisfaction_by,
     satisfaction_json,
@@ -163,40 +167,86 @@ def _interval(result: SatisfactionResult | SatisfactionGroup) -> str:
               help="Comma-separated question ids (q3,q4) or matrix rows (q4.r1).")
 @click.option("--method", type=click.Choice(["top_box", "score"]), default="top_box", show_default=True)
 @click.option("--by", type=click.Choice(["unit", "role"]), help="Rates per unit or role as well.")
+@click.option("--cluster", type=click.Choice(list(CLUSTERS)), default="respondent", show_default=True,
+              help="Clusters of the interval's design effect: each respondent's answers, or each unit's.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @input_errors_exit_2
 def satisfaction_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], questions: str,
-                         method: str, by: str | None, as_json: bool) -> None:
-    """Satisfaction rate of the valid responses in DATA with n and a 95% interval (Wilson for top_box)."""
+                         method: str, by: str | None, cluster: str, as_json: bool) -> None:
+    """Satisfaction rate of the valid responses in DATA with n, respondents and a 95% interval (Wilson for
+    top_box) on the effective sample size of the pooled answers."""
     questionnaire, frame = load_responses(data, questionnaire_paths)
     variables = [v.strip() for v in questions.split(",") if v.strip()]
     valid = valid_only(frame)
-    result = satisfaction(valid, questionnaire, variables, method)
-    parts = satisfaction_by(valid, questionnaire, variables, method, by) if by else []
+    result = satisfaction(valid, questionnaire, variables, method, cluster=cluster)
+    parts = satisfaction_by(valid, questionnaire, variables, method, by, cluster=cluster) if by else []
     if as_json:
         print_json(satisfaction_json(result, parts))
         return
     label = "满意度（满意及以上占比）" if method == "top_box" else "满意度（平均得分）"
     click.echo(f"{questionnaire.title}：{', '.join(variables)}")
-    header = ["", "满意度", "n", "95%置信区间", "不适用"]
-    rows = [[label, _rate(result), str(result.n), _interval(result), str(result.na)]]
-    rows += [[g.name, _rate(g), str(g.n), _interval(g), str(g.na)] for g in parts]
-    click.echo("\n".join(format_rows(header, rows, right={1, 2, 4})))
+    header = ["", "满意度", "n", "人数", "有效样本量", "95%置信区间", "不适用"]
+    rows = [[r.name if isinstance(r, SatisfactionGroup) else label, _rate(r), str(r.n), str(r.respondents),
+             _number(r.n_effective), _interval(r), str(r.na)] for r in [result, *parts]]
+    click.echo("\n".join(format_rows(header, rows, right={1, 2, 3, 4, 6})))
+    click.echo(f"注：n为评价数（回答次数），人数为作答人数；置信区间按有效样本量计算（聚类：{CLUSTER_LABELS[cluster]}）。")
+
+
+# -- crosstab --------------------------------------------------------------------------------------------
+
+def format_crosstab(table: Crosstab) -> list[str]:
+    """The cross table as text: 小计（行百分比） per cell, row and column totals, then the chi-square line."""
+    lines = [f"交叉分析：{table.row_title} × {table.col_title}"]
+    header = ["", *table.col_labels, "合计"]
+    rows = []
+    for label, counts, percents in zip(table.row_labels, table.counts, table.row_percents, strict=True):
+        cells = [f"{c}（{percent(r)}）" if r is not None else str(c) for c, r in zip(counts, percents, strict=True)]
+        rows.append([label, *cells, str(sum(counts))])
+    rows.append(["合计", *(str(t) for t in table.col_totals), str(sum(table.col_totals))])
+    lines += format_rows(header, rows, right=set(range(1, len(header))))
+    lines.append(f"有效样本  {table.n}" + ("（多选题按选择人数计，各行可重叠）" if table.multiple else ""))
+    if table.chi2 is not None:
+        p_text = "< 0.001" if table.p_value < 0.001 else f"= {table.p_value:.3f}"
+        lines.append(f"Pearson卡方检验：χ² = {table.chi2:.3f}，自由度 = {table.dof}，p {p_text}")
+        if table.small_expected and table.small_expected > 0.2:
+            lines.append(f"注：{table.small_expected * 100:.0f}%的单元格期望频数小于5，检验结果仅供参考。")
+    elif not table.multiple:
+        lines.append("不作卡方检验：合计不为0的行或列少于两个。")
+    return lines
+
+
+@click.command("crosstab")
+@DATA
+@QUESTIONNAIRE
+@click.option("--rows", "rows", required=True, help="Row question: single, scale, multiple or a matrix row (q4.r1).")
+@click.option("--cols", "cols", required=True,
+              help="Column question (single, scale or a matrix row), or unit or role.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@input_errors_exit_2
+def crosstab_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], rows: str, cols: str,
+                     as_json: bool) -> None:
+    """Cross table (交叉分析) of two questions of the valid responses in DATA, with row percentages and
+    Pearson's chi-square test of independence."""
+    questionnaire, frame = load_responses(data, questionnaire_paths)
+    table = crosstab(valid_only(frame), questionnaire, rows, cols)
+    if as_json:
+        print_json(crosstab_json(table))
+        return
+    click.echo("\n".join(format_crosstab(table)))
 
 
 # -- analyze ---------------------------------------------------------------------------------------------
 
-def _write_term_csv(frame: pd.DataFrame, path: Path, term_header: str) -> None:
+TERM_HEADERS = {"phrase": ("评价", "词频"), "word": ("词语", "回答数"), "keyword": ("词语", "回答数", "TF-IDF")}
+
+
+def _write_term_csv(frame: pd.DataFrame, path: Path, mode: str) -> None:
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow([term_header, "词频"])
-        for term, count in zip(frame["term"].tolist(), frame["count"].tolist(), strict=True):
-            writer.writerow([neutralise(str(term)), int(count)])
-
-
-def _texts(frame: pd.DataFrame, variable: str) -> list[str]:
-    return [str(v).strip() for v in frame[variable].tolist()
-            if isinstance(v, str) and v.strip()]
+        writer.writerow(TERM_HEADERS[mode])
+        weights = frame["weight"].tolist() if "weight" in frame else [None] * len(frame)
+        for term, count, weight in zip(frame["term"].tolist(), frame["count"].tolist(), weights, strict=True):
+            writer.writerow([neutralise(str(term)), int(count), *([] if weight is None else [f"{weight:.6f}"])])
 
 
 @click.command("analyze")
@@ -204,13 +254,19 @@ def _texts(frame: pd.DataFrame, variable: str) -> list[str]:
 @QUESTIONNAIRE
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder for statistics.xlsx, word-frequency CSVs, word clouds and charts.")
+@click.option("--crosstab", "crosstabs", multiple=True, metavar="ROWS:COLS",
+              help="A cross table for the workbook's 交叉分析 sheet, such as q5:q1 or q3:unit (repeatable).")
+@click.option("--cluster", type=click.Choice(list(CLUSTERS)), default="respondent", show_default=True,
+              help="Clusters of the satisfaction intervals.")
 @input_errors_exit_2
-def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], out_dir: str) -> None:
-    """Everything for one questionnaire into OUT: statistics.xlsx, screening flags, word-frequency tables,
-    word clouds and charts (valid responses only)."""
+def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], out_dir: str,
+                    crosstabs: tuple[str, ...], cluster: str) -> None:
+    """Everything for one questionnaire into OUT: statistics.xlsx, screening flags, word-frequency tables
+    (phrase, word and keyword), word clouds and charts (valid responses only)."""
     from tqdm import tqdm
 
-    from analysis import pictures, text
+    from analysis import pictures
+    from analysis.text import open_answers, term_table
 
     questionnaire, frame = load_responses(data, questionnaire_paths)
     valid = valid_only(frame)
@@ -222,6 +278,7 @@ def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...],
     with tqdm(total=len(questionnaire.questions), desc="statistics.xlsx", unit="题", leave=False,
               disable=None) as bar:
         written.append(write_statistics_workbook(frame, questionnaire, out / "statistics.xlsx",
+                                                 crosstabs=crosstabs, cluster=cluster,
                                                  progress=lambda _q: bar.update()))
 
     flags = screen(frame, questionnaire)
@@ -235,11 +292,10 @@ def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...],
 
     for question in tqdm(questionnaire.questions, desc="questions", unit="题", leave=False, disable=None):
         if question.type == "text":
-            texts = _texts(valid, question.id)
-            for mode, table_fn, header in (("phrase", text.phrase_table, "评价"),
-                                           ("word", text.word_table, "词语")):
+            texts = open_answers(valid, questionnaire, question.id)
+            for mode in TERM_HEADERS:
                 path = out / f"wordfreq_{question.id}_{mode}.csv"
-                _write_term_csv(table_fn(texts), path, header)
+                _write_term_csv(term_table(texts, mode), path, mode)
                 written.append(path)
             path = out / f"wordcloud_{question.id}.png"
             try:
@@ -256,11 +312,10 @@ def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...],
                 pictures.bar_chart_png(table, path)
                 written.append(path)
 
-    rated = [q.id for q in questionnaire.questions
-             if q.type in ("scale", "matrix") and q.scale is not None and q.scale.satisfied]
+    rated = [q.id for q in questionnaire.questions if rated_method(q) == "top_box"]
     if rated:
         for by in ("unit", "role"):
-            parts = satisfaction_by(valid, questionnaire, rated, "top_box", by)
+            parts = satisfaction_by(valid, questionnaire, rated, "top_box", by, cluster=cluster)
             if not any(g.n for g in parts):
                 continue
             path = out / f"satisfaction_by_{by}.png"
@@ -276,6 +331,6 @@ def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...],
         click.echo(f"note: {note}")
 
 
-COMMANDS = [stats_command, satisfaction_command, analyze_command]
+COMMANDS = [stats_command, satisfaction_command, crosstab_command, analyze_command]
 
-__all__ = ["COMMANDS", "analyze_command", "load_responses", "satisfaction_command", "stats_command"]
+__all__ = ["COMMANDS", "analyze_command", "crosstab_command", "load_responses", "satisfaction_command", "stats_command"]

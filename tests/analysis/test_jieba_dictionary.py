@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import jieba
 import pytest
@@ -81,3 +82,18 @@ def test_added_words_stay_with_their_tokenizer(index_dir):
     assert one.lcut("课后服务很好")[0] == "课后服务"
     assert other.lcut("课后服务很好") == before
     assert one.total == dictionary.total + 1000 and other.total == dictionary.total
+
+
+def test_index_holds_jiebas_tags_and_idf_table(index_dir):
+    import jieba
+
+    dictionary = open_prefix_dictionary(index_dir)
+    source = main_dictionary_file()
+    tags = dict(line.split(" ")[0::2] for line in source.read_text(encoding="utf-8").splitlines()[:2000])
+    for word, tag in list(tags.items())[::97]:
+        assert dictionary.tag(word) == tag
+    assert dictionary.tag("很") == "zg" and dictionary.tag("不存在的词语") is None
+    lines = (Path(jieba.__file__).parent / "analyse" / "idf.txt").read_text(encoding="utf-8").splitlines()
+    idf = {w: float(v) for w, v in (line.split(" ") for line in lines)}
+    assert dictionary.idf("作业") == idf["作业"] and dictionary.idf("不存在的词语") is None
+    assert dictionary.median_idf == sorted(idf.values())[len(idf) // 2]

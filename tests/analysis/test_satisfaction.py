@@ -105,7 +105,8 @@ def test_by_unit_and_json(frame, sample_q):
     low, high = wilson_by_hand(3, 4)
     assert doc["ci95"] == [round(low, 4), round(high, 4)]
     assert doc["groups"][1] == {"group": "s2", "name": "二小", "rate": 0.5, "n": 2,
-                                "ci95": [round(v, 4) for v in wilson_by_hand(1, 2)], "na": 1, "satisfied": 1}
+                                "ci95": [round(v, 4) for v in wilson_by_hand(1, 2)], "na": 1, "satisfied": 1,
+                                "respondents": 2, "n_effective": 2.0, "cluster": "respondent"}
 
 
 def test_share(frame, sample_q):

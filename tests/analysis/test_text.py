@@ -68,6 +68,14 @@ def rows(table):
     (math.nan, ""),
     (pd.NA, ""),
     (3, "3"),
+    ("很好👍", "很好"),                  # emoji are not part of a phrase
+    ("很好👍🏻👍🏻", "很好"),
+    ("❤️谢谢老师❤️", "谢谢老师"),
+    ("👍", "👍"),                       # an answer of emoji only stays an answer
+    ("“无”", "无"),                     # quotes around the answer
+    ("。无", "无"),                     # punctuation at the start
+    ("：没有意见", "没有意见"),
+    ("不满意👎", "不满意"),               # words are never touched
 ])
 def test_normalise(raw, expected):
     assert normalise(raw) == expected
@@ -163,7 +171,7 @@ def test_school_vocabulary_stays_one_token():
     words = ["不满意", "课后服务", "延时服务", "护眼灯", "双减", "作业负担", "家校沟通", "评价平台",
              "综合素质评价"]
     assert tokenize(words, stopwords=()) == [[w] for w in words]
-    assert tokenize(["希望多开展课后服务活动"]) == [["希望", "多", "开展", "课后服务", "活动"]]
+    assert tokenize(["希望多开展课后服务活动"], stopwords=()) == [["希望", "多", "开展", "课后服务", "活动"]]
 
 
 def test_bumu_yi_is_never_cut_into_satisfied():
@@ -197,13 +205,13 @@ def test_word_table_equals_counting_every_answer_with_jieba():
             if token not in stop and any(ch.isalpha() for ch in token):
                 expected[token] = expected.get(token, 0) + 1
     ranked = sorted(expected.items(), key=lambda kv: -kv[1])
-    assert rows(word_table(texts)) == ranked
+    assert rows(word_table(texts, pos="all", count="tokens", skip_no_opinion=False)) == ranked
 
 
-def test_word_table_can_leave_out_no_opinion_answers():
+def test_word_table_leaves_out_no_opinion_answers_unless_asked():
     texts = ["无", "没有", "没有意见", "护眼灯很好"]
-    assert rows(word_table(texts, skip_no_opinion=True)) == [("护眼灯", 1), ("很", 1), ("好", 1)]
-    assert ("无", 1) in rows(word_table(texts))
+    assert rows(word_table(texts, pos="all")) == [("护眼灯", 1), ("很", 1), ("好", 1)]
+    assert ("无", 1) in rows(word_table(texts, pos="all", skip_no_opinion=False))
 
 
 # -- user dictionary ----------------------------------------------------------------------------------------

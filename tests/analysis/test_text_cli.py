@@ -68,9 +68,13 @@ def test_wordfreq_word_mode(files):
     document = json.loads(out)
     assert document["mode"] == "word" and document["answered"] == 8
     counts = {row["term"]: row["count"] for row in document["rows"]}
-    # 无 3, 没有 2; 作业太多，孩子太累了 -> 作业, 太多, 孩子, 太累; 了 is a stopword
-    assert counts["无"] == 3 and counts["没有"] == 2 and counts["太多"] == 1 and counts["课后服务"] == 1
+    # 无, 没有 say nothing: left out; 作业太多，孩子太累了 -> 作业, 太多, 孩子 ...; 了 is a stopword
+    assert "无" not in counts and "没有" not in counts
+    assert counts["太多"] == 1 and counts["课后服务"] == 1 and counts["作业"] == 1
     assert "了" not in counts and "不满意" not in counts  # stopword; the invalid row
+    code, out, _ = run(wordfreq_command, data, "--questionnaire", questionnaire, "--question", "q8",
+                       "--mode", "word", "--pos", "all", "--json")
+    assert code == 0 and "多" in {row["term"] for row in json.loads(out)["rows"]}  # 希望多开展…: an adverb kept
 
 
 def test_wordfreq_plain_table(files):
@@ -118,3 +122,21 @@ def test_wordcloud_of_only_no_opinion_answers_exits_2(tmp_path, sample_q, frame_
                        "--out", str(out))
     assert code == 2 and "nothing to draw" in err and "q8" in err
     assert not out.exists()
+
+
+def test_wordfreq_keyword_mode_and_token_counts(files):
+    data, questionnaire = files
+    code, out, err = run(wordfreq_command, data, "--questionnaire", questionnaire, "--question", "q8",
+                         "--mode", "keyword", "--json")
+    assert code == 0, err
+    document = json.loads(out)
+    assert document["mode"] == "keyword" and document["answered"] == 8
+    weights = [row["weight"] for row in document["rows"]]
+    assert weights == sorted(weights, reverse=True) and all(len(row["term"]) >= 2 for row in document["rows"])
+    assert {"课后服务", "作业", "老师"} <= {row["term"] for row in document["rows"]}
+    code, out, _ = run(wordfreq_command, data, "--questionnaire", questionnaire, "--question", "q8",
+                       "--mode", "word", "--count", "tokens", "--pos", "all", "--json")
+    assert code == 0
+    # every word of the valid answers, adverbs too: 多 from 希望多开展课后服务活动, 作业 from 作业太多…
+    counts = {row["term"]: row["count"] for row in json.loads(out)["rows"]}
+    assert counts["作业"] == 1 and counts["多"] == 1

@@ -15,9 +15,13 @@ from analysis.scoring import parse_indicators, score_system
 from .conftest import INDICATORS_YAML
 
 
-def wilson(k: int, n: int, z: float = 1.959964) -> str:
-    """The 95% Wilson interval written as the sentences write it (2 decimals, no trailing zeros)."""
-    p = k / n
+def wilson(y: list[int], m: list[int], z: float = 1.959964) -> str:
+    """The 95% Wilson interval on the effective sample size of answers clustered by respondent (y satisfied
+    of m counted answers per respondent), written as the sentences write it (2 decimals, no trailing zeros)."""
+    k, n = len(m), sum(m)
+    p = sum(y) / n
+    v = k / (k - 1) * sum((yi - p * mi) ** 2 for yi, mi in zip(y, m, strict=True)) / n ** 2
+    n = min(n, n / (v / (p * (1 - p) / n)))
     centre = (p + z * z / (2 * n)) / (1 + z * z / n)
     half = z / (1 + z * z / n) * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
 
@@ -25,6 +29,10 @@ def wilson(k: int, n: int, z: float = 1.959964) -> str:
         return f"{round(x * 100 + 1e-9, 2):.2f}".rstrip("0").rstrip(".") + "%"
 
     return f"{pct(centre - half)}～{pct(centre + half)}"
+
+
+S1 = wilson([3, 2, 0], [3, 2, 3])            # 第一小学: r1-r3
+S2 = wilson([3, 1, 2, 3], [3, 3, 2, 3])      # 第二小学: r4-r7
 
 
 def _paragraphs(path) -> list[str]:
@@ -41,14 +49,16 @@ def test_satisfaction_in_sentences(tmp_path, rep_frame, rep_q):
     texts = _report(tmp_path, rep_frame, rep_q, "satisfaction-text")
     assert texts[1:3] == ["一、满意度调查分析", "（一）各类调查对象满意度"]
     # pooled q3, q4.r1, q4.r2 of the 7 valid rows, 不了解 left out: 4/6 + 5/7 + 5/6 = 14 of 19 = 73.68%;
-    # no indicator system: the target is 90%
-    assert texts[3] == f"家长满意度为 73.68%（n = 19 人次，95% 置信区间 {wilson(14, 19)}），未达到 90% 的目标。"
-    # s1 (r1-r3): 5 of 8 = 62.5%; s2 (r4-r7): 9 of 11 = 81.82%. Wilson upper bounds: 86.32% for s1 (below 90),
-    # 94.86% for s2 (above)
+    # per respondent (satisfied of counted): r1 3/3, r2 2/2, r3 0/3, r4 3/3, r5 1/3, r6 2/2, r7 3/3.
+    # No indicator system: the target is 90%
+    pooled = wilson([3, 2, 0, 3, 1, 2, 3], [3, 2, 3, 3, 3, 2, 3])
+    assert texts[3] == f"家长满意度为 73.68%（n = 7 人，95% 置信区间 {pooled}），未达到 90% 的目标。"
+    # s1 (r1-r3): 5 of 8 = 62.5%; s2 (r4-r7): 9 of 11 = 81.82%. Clustered by respondent, s1's effective n is
+    # about 1.9 and its upper bound 94.67%, s2's 97.05%: both intervals hold 90%
     assert texts[texts.index("（二）各单位满意度") + 1] == (
-        f"按单位统计，家长满意度低于 90% 的单位有 2 个：第一小学 62.5%（n = 8 人次，95% 置信区间 {wilson(5, 8)}）；"
-        f"第二小学 81.82%（n = 11 人次，95% 置信区间 {wilson(9, 11)}）。其中第一小学的 95% 置信区间上限也低于 90%，"
-        "可以确认未达到目标；第二小学的 95% 置信区间包含 90%，按现有样本尚不能确认低于目标。")
+        f"按单位统计，家长满意度低于 90% 的单位有 2 个：第一小学 62.5%（n = 3 人，95% 置信区间 {S1}）；"
+        f"第二小学 81.82%（n = 4 人，95% 置信区间 {S2}）。"
+        "第一小学、第二小学的 95% 置信区间包含 90%，按现有样本尚不能确认低于目标。")
     # per question: q3 4 of 6 = 66.67%, q4.r1 5 of 7 = 71.43%, q4.r2 5 of 6 = 83.33%; the two lowest of three
     assert texts[texts.index("（三）满意度较低的方面") + 1] == (
         "家长评价中满意度最低的 2 项是：第 3 题“您对本项目的总体情况是否满意？”（66.67%）、"
@@ -60,9 +70,9 @@ def test_the_target_comes_from_the_indicator_reading_the_satisfaction(tmp_path, 
     score = score_system(parse_indicators(lower, "t.yaml"), {"rep": rep_frame}, {"rep": rep_q})
     texts = _report(tmp_path, rep_frame, rep_q, "satisfaction-text", score=score)
     assert texts[3].endswith("，未达到 80% 的目标。")                  # 73.68% < 80%
-    # 81.82% of 第二小学 now meets the target; 第一小学's upper bound 86.32% is above 80%: not sure
+    # 81.82% of 第二小学 now meets the target; 第一小学's upper bound 94.67% is above 80%: not sure
     assert texts[texts.index("（二）各单位满意度") + 1] == (
-        f"按单位统计，家长满意度低于 80% 的单位有 1 个：第一小学 62.5%（n = 8 人次，95% 置信区间 {wilson(5, 8)}）。"
+        f"按单位统计，家长满意度低于 80% 的单位有 1 个：第一小学 62.5%（n = 3 人，95% 置信区间 {S1}）。"
         "第一小学的 95% 置信区间包含 80%，按现有样本尚不能确认低于目标。")
 
 
