@@ -10,7 +10,7 @@ from .console import bp as console_bp
 from .respond import bp as respond_bp
 
 CONSOLE_FEATURES = ("auth", "surveys", "links", "progress", "screening", "statistics", "opentext", "scoring",
-                    "downloads")
+                    "downloads", "library")
 
 for _feature in CONSOLE_FEATURES:
     import_module(f"{__package__}.{_feature}.routes")

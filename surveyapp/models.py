@@ -107,17 +107,31 @@ class Survey(db.Model):
         return self.closes_at is None or now < self.closes_at
 
 
+VERSION_ORIGINS = ("file", "upload", "text", "editor", "api")
+"""How a questionnaire version came in: a shipped or named file, a console upload, imported text, the
+console's editor, the API."""
+
+
 class QuestionnaireVersion(db.Model):
-    """An immutable questionnaire definition; the same content loaded twice is one version."""
+    """An immutable questionnaire definition; the same content loaded twice is one version.
+
+    `number` counts the versions of one questionnaire id (1, 2, 3 ...) in the order they were stored.
+    """
 
     __tablename__ = "questionnaire_version"
+    __table_args__ = (
+        sa.Index("uq_questionnaire_version_questionnaire_id_number", "questionnaire_id", "number", unique=True),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     questionnaire_id: Mapped[str] = mapped_column(sa.String(64), index=True)
+    number: Mapped[int] = mapped_column()
     title: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[str] = mapped_column(sa.String(20))
     content_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     source: Mapped[str] = mapped_column(sa.Text)
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    origin: Mapped[str] = mapped_column(sa.String(10), default="file")
+    """One of VERSION_ORIGINS."""
 
 
 class Form(db.Model):

@@ -66,8 +66,8 @@ def _form_spec(value: str) -> FormSpec:
     path = Path(path_text)
     if not path.exists() and (SHIPPED / f"{path_text}.yaml").exists():
         path = SHIPPED / f"{path_text}.yaml"
-    if not path.exists():
-        raise SurveyError(f"no questionnaire file or shipped questionnaire id {path_text!r}", source="--questionnaire")
+    if not path.exists():       # a questionnaire id of the library: its latest version
+        return FormSpec(path_text, role or None)
     return FormSpec(path, role or None)
 
 
@@ -75,7 +75,7 @@ def _form_spec(value: str) -> FormSpec:
 @click.option("--title", required=True, help="Survey title, e.g. 2025年某区课后服务项目满意度调查.")
 @click.option("--slug", required=True, help="Short name used in commands, e.g. afterschool-2025.")
 @click.option("--questionnaire", "questionnaires", multiple=True, required=True,
-              help="Questionnaire file or shipped id, optionally =ROLE (repeatable).")
+              help="Questionnaire file or library id (latest version), optionally =ROLE (repeatable).")
 @click.option("--units", "units_csv", type=click.Path(exists=True, dir_okay=False), required=True,
               help="CSV of code,name,district.")
 @click.option("--allow-repeat", is_flag=True, help="Allow several responses from one browser.")

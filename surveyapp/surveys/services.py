@@ -13,10 +13,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from questionnaires import SHIPPED, InputError, Questionnaire, load_folder, load_questionnaire, parse_questionnaire
+from questionnaires import ROLES, InputError, Questionnaire, parse_questionnaire
 
 from ..errors import ConsoleError
 from ..extensions import db
+from ..library.services import LibraryError, resolve_version, store_file
 from ..models import SURVEY_STATUSES, Form, QuestionnaireVersion, Survey, Unit
 from .units import UnitRow
 
@@ -33,9 +34,13 @@ class SurveyError(InputError):
 
 @dataclass(frozen=True)
 class FormSpec:
-    """A questionnaire file offered to a role; the role defaults to the questionnaire's own."""
+    """A questionnaire offered to a role; the role defaults to the questionnaire's own.
 
-    path: Path
+    `questionnaire` is a stored version, a library questionnaire id (its latest version) or a questionnaire
+    file (stored first, as any library version).
+    """
+
+    questionnaire: QuestionnaireVersion | str | Path
     role: str | None = None
 
 
@@ -51,25 +56,18 @@ def version_questionnaire(version: QuestionnaireVersion) -> Questionnaire:
 
 
 def store_version(path: Path) -> QuestionnaireVersion:
-    """Load a questionnaire file; the same content gives the existing version, changed content a new one."""
-    questionnaire = load_questionnaire(path)
-    existing = db.session.scalar(
-        sa.select(QuestionnaireVersion).filter_by(content_hash=questionnaire.content_hash))
-    if existing is not None:
-        return existing
-    version = QuestionnaireVersion(
-        questionnaire_id=questionnaire.id, title=questionnaire.title, role=questionnaire.role,
-        content_hash=questionnaire.content_hash, source=path.read_text(encoding="utf-8-sig"),
-    )
-    db.session.add(version)
-    db.session.flush()
-    logger.info("Questionnaire %s stored as version %s", questionnaire.id, version.id)
-    return version
+    """Store a questionnaire file in the library; the same content gives the existing version."""
+    return store_file(path)
 
 
-def create_survey(title: str, slug: str, forms: list[FormSpec], units: list[UnitRow],
+def create_survey(title: str, slug: str, forms: list[FormSpec | tuple], units: list[UnitRow],
                   allow_repeat: bool = False) -> Survey:
-    """Create a draft survey offering the given questionnaires to their roles in the given units."""
+    """Create a draft survey offering the given questionnaires to their roles in the given units.
+
+    Each form is a `FormSpec` or a plain ``(questionnaire, role)`` pair: a library questionnaire id (its
+    latest version), a stored `QuestionnaireVersion` or a questionnaire file, and a role (None: the
+    questionnaire's own), e.g. ``[("teacher-platform", "teacher"), (version, None)]``.
+    """
     title = title.strip()
     if not title or len(title) > 200:
         raise SurveyError("the title must be 1 to 200 characters")
@@ -82,9 +80,14 @@ def create_survey(title: str, slug: str, forms: list[FormSpec], units: list[Unit
     survey = Survey(title=title, slug=slug, allow_repeat=allow_repeat)
     db.session.add(survey)
     seen: set[tuple[int, str]] = set()
-    for spec in forms:
-        version = store_version(spec.path)
+    for spec in (f if isinstance(f, FormSpec) else FormSpec(*f) for f in forms):
+        try:
+            version = resolve_version(spec.questionnaire)
+        except LibraryError as exc:
+            raise SurveyError(exc.problems[0][1]) from exc
         role = spec.role or version.role
+        if role not in ROLES:
+            raise SurveyError(f"role {role!r} is not one of {', '.join(ROLES)}")
         if (version.id, role) in seen:
             raise SurveyError(f"questionnaire {version.questionnaire_id} is offered to {role} twice")
         seen.add((version.id, role))
@@ -134,25 +137,19 @@ def survey_links(survey: Survey, base_url: str) -> list[Link]:
     return links
 
 
-def shipped_questionnaires(folder: Path = SHIPPED) -> list[Questionnaire]:
-    """The project's questionnaires, ordered by id."""
-    return sorted(load_folder([folder]).values(), key=lambda q: q.id)
-
-
 def slug_taken(slug: str) -> bool:
     return db.session.scalar(sa.select(Survey.id).filter_by(slug=slug)) is not None
 
 
 RESERVED_SLUGS = frozenset({"new"})
-def create_console_survey(title: str, slug: str, chosen: list[tuple[Questionnaire, str]],
+def create_console_survey(title: str, slug: str, chosen: list[tuple[QuestionnaireVersion, str]],
                           units: list[UnitRow]) -> Survey:
-    """Create a draft survey offering each chosen (questionnaire, role) in every unit."""
+    """Create a draft survey offering each chosen (questionnaire version, role) in every unit."""
     if slug in RESERVED_SLUGS:
         raise ConsoleError(f"代码 {slug} 是保留字，请换一个。")
     if slug_taken(slug):
         raise ConsoleError(f"代码 {slug} 已被另一个调查使用，请换一个。")
-    forms = [FormSpec(Path(q.source), role) for q, role in chosen]
-    return create_survey(title, slug, forms, units)
+    return create_survey(title, slug, [FormSpec(version, role) for version, role in chosen], units)
 
 
 STATUS_ACTIONS = {"open": "open", "close": "closed"}
