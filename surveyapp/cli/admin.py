@@ -12,6 +12,7 @@ from analysis.responses import write_responses, write_responses_xlsx
 from questionnaires import SHIPPED
 
 from ..auth.services import create_user, generate_password
+from ..auth.tokens import create_token, find_user, revoke_token, user_tokens
 from ..demo import DEMO_FORMS, DEMO_SLUG, DEMO_UNITS, load_demo
 from ..extensions import db
 from ..models import Response, Survey, User
@@ -54,6 +55,54 @@ def users_reset(username: str) -> None:
     user.failed_logins = 0
     db.session.commit()
     click.echo(f"new password for {username}: {password}")
+
+
+def _user(username: str) -> User:
+    user = find_user(username)
+    if user is None:
+        raise SurveyError(f"no user {username!r}", source="users")
+    return user
+
+
+@users_group.command("token")
+@click.argument("username")
+@click.option("--label", default="", help="What the token is for (shown in lists).")
+@with_appcontext
+@input_errors_exit_2
+def users_token(username: str, label: str) -> None:
+    """Make a new API token for USERNAME and print it once (the last word of the last line)."""
+    row, token = create_token(_user(username), label)
+    db.session.commit()
+    click.echo(f"API token {row.prefix} for {username}" + (f" ({row.label})" if row.label else "")
+               + "; shown once, store it now:")
+    click.echo(f"token: {token}")
+
+
+@users_group.command("tokens")
+@click.argument("username")
+@with_appcontext
+@input_errors_exit_2
+def users_tokens(username: str) -> None:
+    """List USERNAME's API tokens (prefix, label, created, last used, revoked) as tab-separated rows."""
+    def when(value) -> str:  # noqa: ANN001
+        return value.isoformat(timespec="seconds") if value else ""
+
+    click.echo("prefix\tlabel\tcreated_at\tlast_used_at\trevoked_at")
+    for row in user_tokens(_user(username)):
+        click.echo(f"{row.prefix}\t{row.label}\t{when(row.created_at)}\t{when(row.last_used_at)}\t"
+                   f"{when(row.revoked_at)}")
+
+
+@users_group.command("revoke-token")
+@click.argument("username")
+@click.argument("prefix")
+@with_appcontext
+@input_errors_exit_2
+def users_revoke_token(username: str, prefix: str) -> None:
+    """Revoke USERNAME's API token whose prefix is PREFIX (as `users tokens` lists it)."""
+    row = revoke_token(_user(username), prefix)
+    db.session.commit()
+    click.echo(f"API token {row.prefix} of {username} revoked")
 
 
 @click.group("survey")

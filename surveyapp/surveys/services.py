@@ -158,8 +158,10 @@ STATUS_ACTIONS = {"open": "open", "close": "closed"}
 def change_survey_status(survey: Survey, action: str) -> Survey:
     """Open (also reopen) or close a survey."""
     if action not in STATUS_ACTIONS:
-        raise ConsoleError(f"未知操作：{action}")
+        raise ConsoleError(f"未知操作：{action}", code="unknown_action",
+                           english=f"Unknown action {action!r}: use open or close.")
     try:
         return set_status(survey, STATUS_ACTIONS[action])
     except SurveyError as exc:
-        raise ConsoleError("无法更改调查状态：" + exc.message) from exc
+        raise ConsoleError("无法更改调查状态：" + exc.message, code="status_refused",
+                           english=f"The status cannot be changed: {exc.problems[0][1]}.") from exc
