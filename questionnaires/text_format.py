@@ -17,7 +17,7 @@ from typing import Any
 from .errors import QuestionnaireError
 from .loader import FORM_ID, parse_questionnaire
 from .model import OTHER_CODE, ROLES, Questionnaire
-from .writer import dump_questionnaire
+from .writer import dump_questionnaire, long_text
 
 QUESTION_LINE = re.compile(r"^(\d{1,3})\s*[.、．）)]\s*(\S.*)$")
 OPTION_LINE = re.compile(r"^([A-Za-z])\s*[.、．）)]\s*(\S.*)$")
@@ -203,9 +203,9 @@ def _document(title: str, header: dict, intro: list[str], questions: list[_Quest
     qid = header["id"][1] if "id" in header else "imported-" + hashlib.sha256(title.encode()).hexdigest()[:8]
     document: dict[str, Any] = {"format": 1, "id": qid, "title": title,
                                 "role": header["role"][1] if "role" in header else _role_of(title)}
-    paragraphs = "\n".join(intro).strip()
+    paragraphs = long_text(re.sub(r"\n{3,}", "\n\n", "\n".join(intro)))
     if paragraphs:
-        document["intro"] = re.sub(r"\n{3,}", "\n\n", paragraphs)
+        document["intro"] = paragraphs
     scales: dict[tuple[str, ...], tuple[str, dict]] = {}
     built = [_build(q, i + 1, scales, lines) for i, q in enumerate(questions)]
     if scales:

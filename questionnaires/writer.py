@@ -59,6 +59,18 @@ def dump_questionnaire(document: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def long_text(text: str) -> str:
+    r"""`text` as a questionnaire holds a typed introduction or closing text: trimmed, and ending with a line
+    break when it has several lines (as a YAML literal block ``|`` gives it), so the same words typed again
+    are the same content.
+
+    >>> long_text("  尊敬的家长：\n您好！ "), long_text("感谢您的参与！\n")
+    ('尊敬的家长：\n您好！\n', '感谢您的参与！')
+    """
+    text = text.replace("\r\n", "\n").strip()
+    return text + "\n" if "\n" in text else text
+
+
 def _ordered(mapping: dict, order: tuple[str, ...]) -> list:
     """Keys of `mapping`: the known ones in `order`, then any others as given (the loader reports them)."""
     return [k for k in order if k in mapping] + [k for k in mapping if k not in order]

@@ -16,7 +16,7 @@ from typing import Any
 
 from questionnaires import Questionnaire, QuestionnaireError, parse_questionnaire
 from questionnaires.model import DEFAULT_MAX_LENGTH, OTHER_CODE, OTHER_LABEL
-from questionnaires.writer import dump_questionnaire
+from questionnaires.writer import dump_questionnaire, long_text
 
 CHOICE_KEYS = ("single", "multiple")
 INTEGER = re.compile(r"^-?\d+$")
@@ -33,7 +33,7 @@ def document_from_data(data: dict[str, Any]) -> dict[str, Any]:
     document: dict[str, Any] = {"format": 1, "id": _text(data.get("qid")), "title": _text(data.get("title")),
                                 "role": _text(data.get("role"))}
     for key in ("intro", "outro"):
-        value = _text(data.get(key))
+        value = long_text(_text(data.get(key)))
         if value:
             document[key] = value
     scales = {}

@@ -141,7 +141,7 @@ def test_title_is_the_first_non_empty_line_and_later_lines_before_question_one_a
         A. 小学
         """)
     assert document["title"] == "家长满意度调查问卷"
-    assert document["intro"] == "尊敬的家长：\n您好！本问卷不记名。\n\n感谢您的支持！"
+    assert document["intro"] == "尊敬的家长：\n您好！本问卷不记名。\n\n感谢您的支持！\n"
 
 
 def test_without_an_id_line_the_id_comes_from_the_title_so_a_reimport_is_a_new_version_of_the_same():
