@@ -1,9 +1,11 @@
-"""Library fixtures: the console's logged-in evaluator, and the editor's fields as a browser posts them."""
+"""Library fixtures: the console's logged-in evaluator, an API client with a token, and the editor's fields
+as a browser posts them."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from tests.api.conftest import api, token  # noqa: F401 (fixtures)
 from tests.console.conftest import _fresh_throttle, console, evaluator, no_csrf  # noqa: F401 (fixtures)
 
 
