@@ -47,7 +47,8 @@ def test_bad_files_exit_2_with_one_message_and_store_nothing(runner, tmp_path):
     text.write_text("问卷\n1. 学段？[单选题]\nA. 小学\n无关的一行\n", encoding="utf-8")
     result = runner.invoke(args=["questionnaires", "import", str(text)])
     assert result.exit_code == 2
-    assert result.stderr == f"error: {text}: 第 4 行: “无关的一行”：无法归属：选项行以字母开头（如“A. 小学”），题目行以题号开头\n"
+    assert result.stderr == (f"error: {text}: 第 4 行: “无关的一行”：无法归属：选项行以字母开头（如“A. 小学”），"
+                             "题目行以题号开头\n")
     missing = runner.invoke(args=["questionnaires", "import", str(tmp_path / "none.yaml")])
     assert missing.exit_code == 2 and "cannot read file" in missing.stderr
     assert "demo" not in runner.invoke(args=["questionnaires", "list"]).output
