@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from questionnaires import Questionnaire, QuestionnaireError, parse_questionnaire
-from questionnaires.model import DEFAULT_MAX_LENGTH, OTHER_CODE, OTHER_LABEL
+from questionnaires.model import OTHER_CODE, OTHER_LABEL
 from questionnaires.writer import dump_questionnaire, long_text
 
 CHOICE_KEYS = ("single", "multiple")
@@ -80,7 +80,7 @@ def _question(data: dict[str, Any]) -> dict[str, Any]:
         item["required"] = False
     if qtype == "text":
         length = _number(data.get("max_length"))
-        if length is not None and length != DEFAULT_MAX_LENGTH:
+        if length is not None:
             item["max_length"] = length
     conditions = {}
     for condition in data.get("show_if") or []:
@@ -266,33 +266,33 @@ def _new_item(data: dict[str, Any], parent: Any, kind: str) -> dict[str, Any]:
 LISTS = ("questions", "scales", "options", "rows", "show_if")
 
 
-def apply_action(data: dict[str, Any], action: str) -> tuple[dict[str, Any], str | None]:
+def apply_action(data: dict[str, Any], action: str) -> dict[str, Any]:
     """Apply an editor button to form data: ``add:<list>``, ``up:<item>``, ``down:<item>``, ``delete:<item>``
     where a list is a dotted path such as ``questions.2.options`` and an item one with its index,
-    ``questions.2.options.0``. Returns the new data (the input is not changed) and the anchor of the
-    question or scale concerned (None for an unknown action, which changes nothing)."""
+    ``questions.2.options.0``. Returns new data (the input is not changed); an unknown action changes
+    nothing."""
     verb, _, path = action.partition(":")
     parts = path.split(".") if path else []
     result = copy.deepcopy(data)
     if verb == "add":
         target = _walk(result, parts)
         if not isinstance(target, list) or not parts or parts[-1] not in LISTS:
-            return data, None
+            return data
         target.append(_new_item(result, target, parts[-1]))
-        return result, _anchor(parts, len(target) - 1)
+        return result
     if verb in ("up", "down", "delete") and len(parts) >= 2 and parts[-1].isdigit():
         items = _walk(result, parts[:-1])
         index = int(parts[-1])
         if not isinstance(items, list) or parts[-2] not in LISTS or index >= len(items):
-            return data, None
+            return data
         if verb == "delete":
             del items[index]
-            return result, _anchor(parts[:-1], index - 1) if parts[-2] in ("questions", "scales") else _anchor(parts)
-        other = index - 1 if verb == "up" else index + 1
-        if 0 <= other < len(items):
-            items[index], items[other] = items[other], items[index]
-        return result, _anchor(parts[:-1], other) if parts[-2] in ("questions", "scales") else _anchor(parts)
-    return data, None
+        else:
+            other = index - 1 if verb == "up" else index + 1
+            if 0 <= other < len(items):
+                items[index], items[other] = items[other], items[index]
+        return result
+    return data
 
 
 def _walk(data: Any, parts: list[str]) -> Any:
@@ -305,16 +305,6 @@ def _walk(data: Any, parts: list[str]) -> Any:
         else:
             return None
     return node
-
-
-def _anchor(parts: list[str], index: int | None = None) -> str | None:
-    """The element id of the question or scale a path is in (the editor scrolls there)."""
-    if parts and parts[0] in ("questions", "scales"):
-        position = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else index
-        if position is None or position < 0:
-            return parts[0]
-        return f"{'eq' if parts[0] == 'questions' else 'es'}-{position}"
-    return None
 
 
 # -- loader problems beside the question ----------------------------------------------------------------

@@ -105,8 +105,7 @@ def library_editor():
     data = {key: value for key, value in form.data.items() if key not in ("csrf_token", "action")}
     action = form.action.data or "preview"
     if action not in ("preview", "save"):
-        data, _anchor = ed.apply_action(data, action)
-        return _editor_page(data)
+        return _editor_page(ed.apply_action(data, action))
     if action == "save":
         yaml_text, questionnaire, _problems = ed.check_data(data)
         if questionnaire is not None:

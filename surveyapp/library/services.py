@@ -148,10 +148,6 @@ def get_version(questionnaire_id: str, number: int | None = None) -> Questionnai
     return version
 
 
-def version_by_id(version_id: int) -> QuestionnaireVersion | None:
-    return db.session.get(QuestionnaireVersion, version_id)
-
-
 def resolve_version(ref: str | Path | QuestionnaireVersion) -> QuestionnaireVersion:
     """The stored version a survey form uses: a version as given, a questionnaire id's latest version, or a
     questionnaire file (stored first)."""

@@ -59,23 +59,25 @@ def test_an_option_with_only_a_label_is_plain_text_and_empty_rows_are_dropped():
 
 def test_buttons_add_move_and_delete_without_changing_their_input():
     data = ed.data_from_document(demo_doc())
-    moved, anchor = ed.apply_action(data, "up:questions.1")
-    assert [q["id"] for q in moved["questions"][:3]] == ["q2", "q1", "q3"] and anchor == "eq-0"
+    moved = ed.apply_action(data, "up:questions.1")
+    assert [q["id"] for q in moved["questions"][:3]] == ["q2", "q1", "q3"]
     assert [q["id"] for q in data["questions"][:3]] == ["q1", "q2", "q3"]
-    added, anchor = ed.apply_action(data, "add:questions")
+    assert ed.apply_action(data, "up:questions.0") == data and ed.apply_action(data, "down:questions.7") == data
+    added = ed.apply_action(data, "add:questions")
     assert added["questions"][-1]["id"] == "q9" and added["questions"][-1]["type"] == "single"
-    assert anchor == "eq-8"
-    removed, _ = ed.apply_action(data, "delete:questions.0.options.1")
+    removed = ed.apply_action(data, "delete:questions.0.options.1")
     assert [o["label"] for o in removed["questions"][0]["options"]] == ["小学", "高中"]
-    down, anchor = ed.apply_action(data, "down:questions.0.options.0")
-    assert [o["label"] for o in down["questions"][0]["options"]] == ["初中", "小学", "高中"] and anchor == "eq-0"
-    rows, _ = ed.apply_action(data, "add:questions.3.rows")
+    down = ed.apply_action(data, "down:questions.0.options.0")
+    assert [o["label"] for o in down["questions"][0]["options"]] == ["初中", "小学", "高中"]
+    rows = ed.apply_action(data, "add:questions.3.rows")
     assert rows["questions"][3]["rows"][-1] == {"id": "r3", "text": ""}
-    scale, anchor = ed.apply_action(data, "add:scales")
+    scale = ed.apply_action(data, "add:scales")
     assert scale["scales"][-1]["name"] == "scale2" and len(scale["scales"][-1]["options"]) == 5
-    assert anchor == "es-1"
+    condition = ed.apply_action(data, "add:questions.5.show_if")
+    assert condition["questions"][5]["show_if"] == [{"question": "q5", "codes": ["是"]},
+                                                    {"question": "", "codes": []}]
     for nonsense in ("delete:questions.99", "explode:questions.1", "add:title", "up:questions", "delete:"):
-        assert ed.apply_action(data, nonsense) == (data, None)
+        assert ed.apply_action(data, nonsense) == data
 
 
 def test_a_new_question_after_deletions_takes_a_free_id():
