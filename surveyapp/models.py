@@ -163,6 +163,25 @@ class Unit(db.Model):
     district: Mapped[str] = mapped_column(sa.String(100), default="")
 
     survey: Mapped[Survey] = relationship(back_populates="units")
+    targets: Mapped[list[UnitTarget]] = relationship(back_populates="unit", order_by="UnitTarget.id",
+                                                     cascade="all, delete-orphan")
+
+
+class UnitTarget(db.Model):
+    """How many valid responses a unit should collect from one role: given as a count, or the sample size
+    needed for `margin` (a fraction, 95% confidence) among `population` people (both kept to show how)."""
+
+    __tablename__ = "unit_target"
+    __table_args__ = (sa.UniqueConstraint("unit_id", "role"),
+                      sa.CheckConstraint("target >= 0", name="target_not_negative"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    target: Mapped[int]
+    population: Mapped[int | None] = mapped_column(nullable=True)
+    margin: Mapped[float | None] = mapped_column(nullable=True)
+
+    unit: Mapped[Unit] = relationship(back_populates="targets")
 
 
 class Response(db.Model):
