@@ -27,19 +27,22 @@ def export_file(survey: Survey, kind: str, questionnaire_id: str | None = None) 
     """The survey's responses (valid and invalid, with status) as a response file in memory.
 
     `kind` is ``csv`` (one questionnaire: `questionnaire_id`, or the only one) or ``xlsx`` (every
-    questionnaire, one sheet each). Returns the bytes and a download name.
+    questionnaire, one sheet each, or only `questionnaire_id`'s). Returns the bytes and a download name.
     """
     from analysis.responses import write_responses, write_responses_xlsx
 
     if kind not in ("csv", "xlsx"):
-        raise ConsoleError(f"未知文件类型：{kind}")
+        raise ConsoleError(f"未知文件类型：{kind}", code="unknown_kind", english=f"Unknown file type {kind!r}.")
     questionnaires = survey_questionnaires(survey)
-    if kind == "csv":
-        if questionnaire_id is None and len(questionnaires) == 1:
-            questionnaire_id = next(iter(questionnaires))
-        if questionnaire_id not in questionnaires:
-            raise ConsoleError("请选择要下载的问卷。")
+    if kind == "csv" and questionnaire_id is None and len(questionnaires) == 1:
+        questionnaire_id = next(iter(questionnaires))
+    if (kind == "csv" or questionnaire_id is not None) and questionnaire_id not in questionnaires:
+        raise ConsoleError("请选择要下载的问卷。", code="unknown_questionnaire", place="questionnaire",
+                           english="Name one of the survey's questionnaires with ?questionnaire= "
+                                   f"({', '.join(questionnaires)}).")
     frames, questionnaires = load_survey_frames(survey.slug, include_invalid=True)
+    if questionnaire_id is not None:
+        frames = {questionnaire_id: frames[questionnaire_id]}
     if kind == "csv":
         name = f"{survey.slug}-{questionnaire_id}.csv"
         data = written_bytes(lambda path: write_responses(frames[questionnaire_id],
