@@ -235,6 +235,46 @@ class StatusChange(db.Model):
     user: Mapped[User | None] = relationship()
 
 
+class IndicatorSystemVersion(db.Model):
+    """An immutable indicator-system definition (YAML, format in docs): versions 1, 2, … of one name; the
+    same text stored again is the existing version."""
+
+    __tablename__ = "indicator_system_version"
+    __table_args__ = (sa.UniqueConstraint("name", "version"), sa.UniqueConstraint("name", "content_hash"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(64), index=True)
+    version: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(200))
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    source: Mapped[str] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    created_by: Mapped[User | None] = relationship()
+
+
+class SavedScoringInputs(db.Model):
+    """The evaluator's literal values and overrides of one survey x indicator system, as saved once.
+
+    Every save is a new row (the newest is in force, the earlier ones are the history); who saved it and
+    when. `literals` maps a leaf key (``过程/资金管理/预算执行率``) to the value as typed, `overrides` a leaf key
+    to ``{"score", "reason"}``.
+    """
+
+    __tablename__ = "scoring_inputs"
+    __table_args__ = (sa.Index("ix_scoring_inputs_survey_system", "survey_id", "system_name", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("survey.id"))   # indexed first in the index above
+    system_name: Mapped[str] = mapped_column(sa.String(64))
+    literals: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    overrides: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    saved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True, nullable=True)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    saved_by: Mapped[User | None] = relationship()
+
+
 @sa.event.listens_for(Response, "before_insert")
 def _code_answers(mapper: Any, connection: sa.Connection, target: Response) -> None:
     """The safety net: an ORM insert that did not set `codes` gets them from its form's questionnaire.

@@ -18,7 +18,8 @@ from ..files import written_bytes
 from ..models import Survey
 from ..opentext.services import open_variables, wordcloud_png
 from ..responses import load_survey_frames, survey_questionnaires
-from ..scoring.services import IndicatorFile, load_scoring_inputs, score_survey
+from ..scoring.services import score_survey
+from ..scoring.systems import IndicatorChoice
 from ..statistics.services import SatisfactionChoice, chart_png, default_rated, satisfaction_groups, statistics
 from ..surveys.overview import SurveyOverview
 
@@ -130,7 +131,7 @@ def report_available() -> bool:
     return True
 
 
-def report_docx(survey: Survey, sections: list[str], indicators: IndicatorFile | None, charts: bool = True,
+def report_docx(survey: Survey, sections: list[str], indicators: IndicatorChoice | None, charts: bool = True,
                 ) -> bytes:
     """The Word appendix (analysis.report.build_report) of the survey's responses, the chosen sections,
     the score table when an indicator system is chosen (with the evaluator's stored inputs).
@@ -150,7 +151,7 @@ def report_docx(survey: Survey, sections: list[str], indicators: IndicatorFile |
         raise ConsoleError("还没有答卷，无法生成报告附表。")
     score = None
     if indicators is not None and "scores" in sections:
-        score = score_survey(survey, indicators, load_scoring_inputs(survey, indicators))
+        score = score_survey(survey, indicators)
         if isinstance(score, ScoringError):
             raise ConsoleError("评分无法完成，请先在“评分”页补全指标：" + "；".join(p for _, p in score.problems[:3]))
     title = None if score is not None else f"{survey.title}数据分析附表"
