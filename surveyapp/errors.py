@@ -52,13 +52,13 @@ def register_error_handlers(app: Flask) -> None:
 class ConsoleError(InputError):
     """An evaluator's request that cannot be done; `problems` hold one Chinese message for the page.
 
-    `code` (a stable word such as ``unknown_questionnaire``) and `english` (a sentence) are what the
-    management API answers with (422 unless the API says otherwise).
+    `code` (a stable word such as ``unknown_questionnaire``), `english` (a sentence) and `place` (the field
+    at fault, e.g. ``slug``) are what the management API answers with (422 unless the API says otherwise).
     """
 
     def __init__(self, problem: str, source: str = "console", *, code: str = "invalid",
-                 english: str | None = None):
-        super().__init__(source, [("", problem)])
+                 english: str | None = None, place: str = ""):
+        super().__init__(source, [(place, problem)])
         self.code = code
         self.english = english
 

@@ -6,7 +6,7 @@ columns are added in place (SQLite cannot rebuild a table other tables refer to 
 enforced), so `number` gets a server default for the existing rows, dropped again where the database can.
 
 Revision ID: 3a7c9e1f5b20
-Revises: 61859dd31a47
+Revises: 068086ca0403
 Create Date: 2026-12-02 14:30:00.000000
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3a7c9e1f5b20'
-down_revision = '61859dd31a47'
+down_revision = '068086ca0403'
 branch_labels = None
 depends_on = None
 

@@ -56,11 +56,12 @@ def problem(path: str, message: str) -> dict[str, str]:
     return {"path": path, "message": message}
 
 
-def from_console_error(exc: ConsoleError, path: str = "", status: int = 422) -> ApiError:
-    """The API error of a console service's refusal: its code and English text (the Chinese text when the
-    service gave no English one)."""
+def from_console_error(exc: ConsoleError, status: int = 422) -> ApiError:
+    """The API error of a console service's refusal: its code, place and English text (the Chinese text when
+    the service gave no English one)."""
     message = exc.english or CODES[status][1]
-    return ApiError(status, message, error=exc.code, errors=[problem(path, exc.english or exc.problem)])
+    return ApiError(status, message, error=exc.code,
+                    errors=[problem(exc.problems[0][0], exc.english or exc.problem)])
 
 
 def from_input_error(exc: InputError, status: int = 422, message: str | None = None) -> ApiError:

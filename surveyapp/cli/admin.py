@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from analysis.responses import write_responses, write_responses_xlsx
@@ -15,6 +14,7 @@ from ..auth.services import create_user, generate_password
 from ..auth.tokens import create_token, find_user, revoke_token, user_tokens
 from ..demo import DEMO_FORMS, DEMO_SLUG, DEMO_UNITS, load_demo
 from ..extensions import db
+from ..links.base_url import cli_base_url
 from ..models import Response, Survey, User
 from ..responses import fill_codes, load_survey_frames
 from ..surveys.services import FormSpec, SurveyError, create_survey, get_survey, set_status, survey_links
@@ -176,7 +176,7 @@ def survey_close(slug: str) -> None:
 @input_errors_exit_2
 def survey_links_command(slug: str, base_url: str | None) -> None:
     """Print every form x unit respondent link as tab-separated rows."""
-    _print_links(get_survey(slug), base_url or current_app.config["PUBLIC_BASE_URL"])
+    _print_links(get_survey(slug), cli_base_url(base_url))
 
 
 def _print_links(survey: Survey, base_url: str) -> None:
@@ -225,6 +225,7 @@ RESET_HINT = "`surveyapp users reset-password evaluator`"
 @input_errors_exit_2
 def demo_command(base_url: str | None) -> None:
     """Load the demo survey and an evaluator account (once), then print the login and the links."""
+    base = cli_base_url(base_url)
     survey = db.session.scalar(db.select(Survey).filter_by(slug=DEMO_SLUG))
     if survey is None:
         with click.progressbar(length=len(DEMO_FORMS) * len(DEMO_UNITS), label="generating demo responses") as bar:
@@ -235,7 +236,6 @@ def demo_command(base_url: str | None) -> None:
         login = f"console login: evaluator / {password}   (shown once; {RESET_HINT})"
     else:
         login = f"console login: evaluator (demo already loaded; {RESET_HINT} for a new password)"
-    base = (base_url or current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
     count = db.session.scalar(db.select(db.func.count(Response.id)).join(Response.form).filter_by(survey_id=survey.id))
     click.echo(f"demo survey {survey.slug}: {count} responses, {len(survey.units)} schools")
     click.echo(f"console: {base}/console/")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from ..api import ApiError, api_route, json_body, problem
 from ..console.access import survey_or_404
 from ..models import User
+from .document import read_survey_document
 from .overview import list_surveys
-from .services import STATUS_ACTIONS, change_survey_status
+from .services import STATUS_ACTIONS, change_survey_status, create_console_survey
 
 
 @api_route("/surveys")
@@ -15,6 +16,14 @@ def surveys_list(user: User) -> dict:
     return {"surveys": [{"slug": survey.slug, "title": survey.title, "status": survey.status,
                          "responses": counts.collected, "valid": counts.valid}
                         for survey, counts in list_surveys()]}
+
+
+@api_route("/surveys", methods=("POST",))
+def survey_create(user: User) -> tuple[dict, int]:
+    wanted = read_survey_document(json_body())
+    # roles: the new survey's owner is `user` once surveys have owners
+    survey = create_console_survey(wanted.title, wanted.slug, wanted.forms, wanted.units)
+    return {"slug": survey.slug, "status": survey.status}, 201
 
 
 @api_route("/surveys/<slug>/status", methods=("POST",))

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from questionnaires import ROLES, InputError, Questionnaire, parse_questionnaire
+from questionnaires import ROLE_LABELS, ROLES, InputError, Questionnaire, parse_questionnaire
 
 from ..errors import ConsoleError
 from ..extensions import db
 from ..library.services import LibraryError, resolve_version, store_file
-from ..models import SURVEY_STATUSES, Form, QuestionnaireVersion, Survey, Unit
+from ..models import SURVEY_STATUSES, Form, QuestionnaireVersion, Survey, Unit, UnitTarget
 from .units import UnitRow
 
 logger = logging.getLogger(__name__)
@@ -26,10 +26,10 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 class SurveyError(InputError):
-    """A survey operation that cannot be done as asked."""
+    """A survey operation that cannot be done as asked; `place` names the field (``slug``) when known."""
 
-    def __init__(self, problem: str, source: str = "survey"):
-        super().__init__(source, [("", problem)])
+    def __init__(self, problem: str, source: str = "survey", place: str = ""):
+        super().__init__(source, [(place, problem)])
 
 
 @dataclass(frozen=True)
@@ -70,13 +70,13 @@ def create_survey(title: str, slug: str, forms: list[FormSpec | tuple], units: l
     """
     title = title.strip()
     if not title or len(title) > 200:
-        raise SurveyError("the title must be 1 to 200 characters")
+        raise SurveyError("the title must be 1 to 200 characters", place="title")
     if not SLUG.match(slug):
-        raise SurveyError(f"slug {slug!r} must be lower-case letters, digits and dashes (up to 64)")
+        raise SurveyError(f"slug {slug!r} must be lower-case letters, digits and dashes (up to 64)", place="slug")
     if db.session.scalar(sa.select(Survey.id).filter_by(slug=slug)) is not None:
-        raise SurveyError(f"a survey with slug {slug!r} already exists")
+        raise SurveyError(f"a survey with slug {slug!r} already exists", place="slug")
     if not forms:
-        raise SurveyError("a survey needs at least one questionnaire")
+        raise SurveyError("a survey needs at least one questionnaire", place="forms")
     survey = Survey(title=title, slug=slug, allow_repeat=allow_repeat)
     db.session.add(survey)
     seen: set[tuple[int, str]] = set()
@@ -84,19 +84,34 @@ def create_survey(title: str, slug: str, forms: list[FormSpec | tuple], units: l
         try:
             version = resolve_version(spec.questionnaire)
         except LibraryError as exc:
-            raise SurveyError(exc.problems[0][1]) from exc
+            raise SurveyError(exc.problems[0][1], place="forms") from exc
         role = spec.role or version.role
         if role not in ROLES:
-            raise SurveyError(f"role {role!r} is not one of {', '.join(ROLES)}")
+            raise SurveyError(f"role {role!r} is not one of {', '.join(ROLES)}", place="forms")
         if (version.id, role) in seen:
-            raise SurveyError(f"questionnaire {version.questionnaire_id} is offered to {role} twice")
+            raise SurveyError(f"questionnaire {version.questionnaire_id} is offered to {role} twice", place="forms")
         seen.add((version.id, role))
         survey.forms.append(Form(version=version, role=role))
+    check_target_roles(units, {role for _, role in seen})
     for row in units:
-        survey.units.append(Unit(code=row.code, name=row.name, district=row.district))
+        survey.units.append(Unit(code=row.code, name=row.name, district=row.district, targets=[
+            UnitTarget(role=role, target=t.target, population=t.population, margin=t.margin)
+            for role, t in row.targets.items()]))
     db.session.flush()
     logger.info("Survey %s created with %d forms and %d units", slug, len(forms), len(units))
     return survey
+
+
+def check_target_roles(units: list[UnitRow], roles: set[str]) -> None:
+    """Refuse a target for a role the survey offers no questionnaire to (it could never be reached)."""
+    for row in units:
+        for role in row.targets:
+            if role not in roles:
+                label = ROLE_LABELS.get(role, role)
+                raise ConsoleError(f"单位 {row.code} 设置了{label}的目标数，但调查中没有面向{label}的问卷。",
+                                   code="target_role_not_offered", place="units",
+                                   english=f"unit {row.code} has a target for {role}, but the survey offers "
+                                           f"no questionnaire to {role}")
 
 
 def get_survey(slug: str) -> Survey:
@@ -142,14 +157,19 @@ def slug_taken(slug: str) -> bool:
 
 
 RESERVED_SLUGS = frozenset({"new"})
-def create_console_survey(title: str, slug: str, chosen: list[tuple[QuestionnaireVersion, str]],
+
+
+def create_console_survey(title: str, slug: str, chosen: list[tuple[QuestionnaireVersion | str, str | None]],
                           units: list[UnitRow]) -> Survey:
-    """Create a draft survey offering each chosen (questionnaire version, role) in every unit."""
+    """Create a draft survey offering each chosen (questionnaire version or library id, role) in every unit
+    (the console's form and the API's POST /surveys)."""
     if slug in RESERVED_SLUGS:
-        raise ConsoleError(f"代码 {slug} 是保留字，请换一个。")
+        raise ConsoleError(f"代码 {slug} 是保留字，请换一个。", code="slug_reserved", place="slug",
+                           english=f"The slug {slug!r} is reserved; choose another.")
     if slug_taken(slug):
-        raise ConsoleError(f"代码 {slug} 已被另一个调查使用，请换一个。")
-    return create_survey(title, slug, [FormSpec(version, role) for version, role in chosen], units)
+        raise ConsoleError(f"代码 {slug} 已被另一个调查使用，请换一个。", code="slug_taken", place="slug",
+                           english=f"A survey with slug {slug!r} already exists; choose another.")
+    return create_survey(title, slug, [FormSpec(questionnaire, role) for questionnaire, role in chosen], units)
 
 
 STATUS_ACTIONS = {"open": "open", "close": "closed"}

@@ -8,7 +8,7 @@ from flask_migrate import downgrade, upgrade
 from surveyapp import create_app
 from surveyapp.extensions import db
 
-BEFORE = "61859dd31a47"      # the revision before the library's
+BEFORE = "068086ca0403"      # the revision before the library's
 
 
 def test_existing_versions_are_numbered_per_questionnaire(database_url):
