@@ -18,7 +18,7 @@ def _console_rules(app):
 
 def _sample_url(rule, survey, response) -> str:
     samples = {"slug": survey.slug, "form_id": survey.forms[0].id, "unit_code": survey.units[0].code,
-               "kind": "png", "public_id": response.public_id}
+               "kind": "png", "public_id": response.public_id, "qid": "student-lamps", "number": 1}
     missing = set(rule.arguments) - set(samples)
     assert not missing, f"add a sample value for {missing} of {rule.rule}"
     url = rule.rule
