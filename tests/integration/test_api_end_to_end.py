@@ -230,7 +230,8 @@ def test_a_script_runs_an_evaluation(running):
         "slug": "afterschool-2025", "title": "2025年课后服务满意度调查",
         "forms": [{"questionnaire": "e2e-parent", "role": "parent"}],
         "units": [{"code": "S1", "name": "第一小学", "district": "城关区", "targets": {"parent": 3}},
-                  {"code": "S2", "name": "第二小学", "district": "城关区", "enrolment": {"parent": 40}, "margin": 0.1}]})
+                  {"code": "S2", "name": "第二小学", "district": "城关区", "enrolment": {"parent": 40},
+                   "margin": 0.1}]})
     assert (status, created) == (201, {"slug": "afterschool-2025", "status": "draft"})
     assert api.call("POST", "/surveys/afterschool-2025/status", {"action": "open"}) == (
         200, {"slug": "afterschool-2025", "status": "open"})
