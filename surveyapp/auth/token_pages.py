@@ -19,6 +19,10 @@ class TokenForm(FlaskForm):
                                                        message=f"说明不能超过 {LABEL_LENGTH} 个字。")])
 
 
+class RevokeForm(FlaskForm):
+    prefix = HiddenField(validators=[DataRequired(), Length(max=16)])
+
+
 def _page(form: TokenForm, new_token: str | None = None, status: int = 200):  # noqa: ANN202
     html = render_template("console/tokens.html", form=form, tokens=user_tokens(current_user),
                            new_token=new_token, revoke_form=RevokeForm())
@@ -33,10 +37,6 @@ def api_tokens():
         db.session.commit()
         return _page(TokenForm(formdata=None), new_token=token)
     return _page(form, status=422 if form.errors else 200)
-
-
-class RevokeForm(FlaskForm):
-    prefix = HiddenField(validators=[DataRequired(), Length(max=16)])
 
 
 @bp.route("/tokens/revoke", methods=["POST"])

@@ -22,6 +22,7 @@ from ..scoring.services import score_survey
 from ..scoring.systems import IndicatorChoice
 from ..statistics.services import SatisfactionChoice, chart_png, default_rated, satisfaction_groups, statistics
 from ..surveys.overview import SurveyOverview
+from ..surveys.targets import survey_targets
 
 
 def export_file(survey: Survey, kind: str, questionnaire_id: str | None = None) -> tuple[io.BytesIO, str]:
@@ -155,5 +156,6 @@ def report_docx(survey: Survey, sections: list[str], indicators: IndicatorChoice
         if isinstance(score, ScoringError):
             raise ConsoleError("评分无法完成，请先在“评分”页补全指标：" + "；".join(p for _, p in score.problems[:3]))
     title = None if score is not None else f"{survey.title}数据分析附表"
+    targets = survey_targets(survey)
     return written_bytes(lambda path: build_report(frames, questionnaires, path, score=score, sections=sections,
-                                                   charts=charts, title=title), "report.docx")
+                                                   charts=charts, title=title, targets=targets), "report.docx")

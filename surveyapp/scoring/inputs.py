@@ -187,18 +187,19 @@ def clean_literal(text: str) -> str:
     return text.strip().rstrip("%").strip()
 
 
-def _leaf_named(system: IndicatorSystem, name: str) -> tuple[Leaf | None, str | None]:
-    """The leaf a name stands for (its key ``一级/二级/三级``, or its own name when no other leaf has it)."""
+def _leaf_named(system: IndicatorSystem, name: str, place: str, problems: list[tuple[str, str]]) -> Leaf | None:
+    """The leaf a name stands for (its key ``一级/二级/三级``, or its own name when no other leaf has it);
+    None, with the problem noted at `place`, when there is none or several."""
     leaves = system.leaves()
     for leaf in leaves:
         if leaf.key == name:
-            return leaf, None
+            return leaf
     named = [leaf for leaf in leaves if leaf.name == name]
     if len(named) == 1:
-        return named[0], None
-    if named:
-        return None, f"several indicators are named {name!r}: use the path, e.g. {named[0].key!r}"
-    return None, "no such indicator in the system"
+        return named[0]
+    problems.append((place, f"several indicators are named {name!r}: use the path, e.g. {named[0].key!r}"
+                     if named else "no such indicator in the system"))
+    return None
 
 
 def read_inputs_document(system: IndicatorSystem, document: dict[str, Any], source: str = "body",
@@ -220,9 +221,8 @@ def read_inputs_document(system: IndicatorSystem, document: dict[str, Any], sour
     overrides = document.get("overrides") if isinstance(document.get("overrides"), dict) else {}
     for name, value in literals.items():
         place = f"literals.{name}"
-        leaf, problem = _leaf_named(system, name)
+        leaf = _leaf_named(system, name, place, problems)
         if leaf is None:
-            problems.append((place, problem or ""))
             continue
         text = clean_literal(str(value)) if isinstance(value, str | int | float) and not isinstance(value, bool) else ""
         found = check_literal(leaf, text) if text else InputProblem("literal", "", "must be a number or a text")
@@ -232,9 +232,8 @@ def read_inputs_document(system: IndicatorSystem, document: dict[str, Any], sour
             problems.append((place, found.english))
     for name, value in overrides.items():
         place = f"overrides.{name}"
-        leaf, problem = _leaf_named(system, name)
+        leaf = _leaf_named(system, name, place, problems)
         if leaf is None:
-            problems.append((place, problem or ""))
             continue
         if not isinstance(value, dict) or set(value) - {"score", "reason"}:
             problems.append((place, "must be an object with score and reason"))

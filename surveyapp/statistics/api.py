@@ -19,8 +19,9 @@ clustered intervals in analysis.satisfaction."""
 def questionnaire_of(survey: Survey) -> SurveyForm:
     """The questionnaire named by ``?questionnaire=ID`` (may be left out when the survey has only one)."""
     wanted = request.args.get("questionnaire")
-    if not wanted and len(survey_forms(survey)) > 1:
-        ids = ", ".join(f.id for f in survey_forms(survey))
+    forms = survey_forms(survey)
+    if not wanted and len(forms) > 1:
+        ids = ", ".join(f.id for f in forms)
         raise ApiError(422, f"The survey has several questionnaires; name one with ?questionnaire= ({ids}).",
                        errors=[problem("questionnaire", "is required when the survey has several questionnaires")])
     return pick_form(survey, wanted)[1]

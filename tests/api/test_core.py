@@ -3,7 +3,10 @@ under /api/."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from flask import abort
 
 from surveyapp.auth.tokens import revoke_token
 from surveyapp.extensions import db
@@ -102,3 +105,32 @@ def test_html_errors_stay_html_outside_the_api(client):
     assert response.status_code in (302, 404)
     response = client.get("/nothing-here")
     assert response.status_code == 404 and response.mimetype == "text/html"
+
+
+def test_every_api_route_refuses_a_request_without_token(app, client, make_survey):
+    """Walk the URL map: no API endpoint answers anything but 401 JSON to a request without token."""
+    survey = make_survey(["student-lamps"], slug="walk")
+    samples = {"slug": survey.slug, "system": "lamps", "kind": "csv", "id": "student-lamps"}
+    rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")]
+    assert len(rules) >= 11, [r.rule for r in rules]
+    for rule in rules:
+        url = rule.rule
+        for name in rule.arguments:
+            url = re.sub(rf"<[^>]*\b{name}>", samples[name], url)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            reply = client.open(url, method=method, json={})
+            assert_error(reply, 401, "unauthorized")
+
+
+def test_a_right_the_user_lacks_is_403_json(api, make_survey, monkeypatch):
+    """The survey lookup refuses with 403 when the user may not see a survey (roles); the API says so in JSON."""
+    import surveyapp.progress.api as progress_api
+
+    make_survey(["student-lamps"], slug="secret")
+
+    def refuse(slug):
+        abort(403)
+
+    monkeypatch.setattr(progress_api, "survey_or_404", refuse)
+    document = assert_error(api.get("/surveys/secret/progress"), 403, "forbidden")
+    assert document["message"] == "Your account may not do this."
