@@ -110,7 +110,7 @@ def test_html_errors_stay_html_outside_the_api(client):
 def test_every_api_route_refuses_a_request_without_token(app, client, make_survey):
     """Walk the URL map: no API endpoint answers anything but 401 JSON to a request without token."""
     survey = make_survey(["student-lamps"], slug="walk")
-    samples = {"slug": survey.slug, "system": "lamps", "kind": "csv", "id": "student-lamps"}
+    samples = {"slug": survey.slug, "system": "lamps", "kind": "csv", "id": "student-lamps", "qid": "student-lamps"}
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")]
     assert len(rules) >= 11, [r.rule for r in rules]
     for rule in rules:
