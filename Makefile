@@ -21,7 +21,7 @@ install: $(VENV)/.installed
 
 run: install
 	$(BIN)/surveyapp db upgrade
-	SURVEYAPP_PUBLIC_BASE_URL=http://$(HOST):$(PORT) $(BIN)/surveyapp demo
+	$(BIN)/surveyapp demo --base-url http://$(HOST):$(PORT)
 	$(BIN)/surveyapp run --host $(HOST) --port $(PORT)
 
 test: install

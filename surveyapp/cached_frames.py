@@ -158,13 +158,15 @@ def pick_form(survey: Survey, questionnaire_id: str | None) -> tuple[list[Survey
     """
     forms = survey_forms(survey)
     if not forms:
-        raise ConsoleError("该调查没有问卷。")
+        raise ConsoleError("该调查没有问卷。", code="no_questionnaire", english="The survey has no questionnaire.")
     if not questionnaire_id:
         return forms, forms[0]
     for form in forms:
         if form.id == questionnaire_id:
             return forms, form
-    raise ConsoleError(f"该调查没有问卷 {questionnaire_id}。")
+    raise ConsoleError(f"该调查没有问卷 {questionnaire_id}。", code="unknown_questionnaire", place="questionnaire",
+                       english=f"The survey has no questionnaire {questionnaire_id!r} "
+                               f"(it has: {', '.join(f.id for f in forms)}).")
 
 
 def survey_units(survey: Survey) -> list[Unit]:

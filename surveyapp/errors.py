@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template_string
+from flask import Flask, render_template_string, request
 from werkzeug.exceptions import HTTPException
 
 from questionnaires import InputError
@@ -31,8 +31,12 @@ def error_page(status: int, title: str, message: str) -> tuple[str, int]:
 
 
 def register_error_handlers(app: Flask) -> None:
+    from .api.errors import api_error_response, is_api_request
+
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # noqa: ANN202
+        if is_api_request(request):
+            return api_error_response(exc)
         code = exc.code or 500
         return error_page(code, f"{code}", MESSAGES.get(code, exc.description or ""))
 
@@ -40,14 +44,23 @@ def register_error_handlers(app: Flask) -> None:
     def server_error(exc: Exception):  # noqa: ANN202
         db.session.rollback()
         app.logger.exception("Unhandled error")
+        if is_api_request(request):
+            return api_error_response(exc)
         return error_page(500, "出错了", MESSAGES[500])
 
 
 class ConsoleError(InputError):
-    """An evaluator's request that cannot be done; `problems` hold one Chinese message for the page."""
+    """An evaluator's request that cannot be done; `problems` hold one Chinese message for the page.
 
-    def __init__(self, problem: str, source: str = "console"):
-        super().__init__(source, [("", problem)])
+    `code` (a stable word such as ``unknown_questionnaire``), `english` (a sentence) and `place` (the field
+    at fault, e.g. ``slug``) are what the management API answers with (422 unless the API says otherwise).
+    """
+
+    def __init__(self, problem: str, source: str = "console", *, code: str = "invalid",
+                 english: str | None = None, place: str = ""):
+        super().__init__(source, [(place, problem)])
+        self.code = code
+        self.english = english
 
     @property
     def problem(self) -> str:

@@ -109,6 +109,22 @@ class LoginSession(db.Model):
     user: Mapped[User] = relationship()
 
 
+class ApiToken(db.Model):
+    """A user's API token: only its SHA-256 hash is stored, with a short prefix that names it in lists."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    prefix: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    label: Mapped[str] = mapped_column(sa.String(100), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    user: Mapped[User] = relationship()
+
+
 class LoginThrottle(db.Model):
     """Failed logins counted per key (an address, an account, an account from an address) with the time
     before which the key's next attempt is refused; shared by every app instance."""
@@ -180,17 +196,31 @@ class AuditEvent(db.Model):
     survey: Mapped[Survey | None] = relationship()
 
 
+VERSION_ORIGINS = ("file", "upload", "text", "editor", "api")
+"""How a questionnaire version came in: a shipped or named file, a console upload, imported text, the
+console's editor, the API."""
+
+
 class QuestionnaireVersion(db.Model):
-    """An immutable questionnaire definition; the same content loaded twice is one version."""
+    """An immutable questionnaire definition; the same content loaded twice is one version.
+
+    `number` counts the versions of one questionnaire id (1, 2, 3 ...) in the order they were stored.
+    """
 
     __tablename__ = "questionnaire_version"
+    __table_args__ = (
+        sa.Index("uq_questionnaire_version_questionnaire_id_number", "questionnaire_id", "number", unique=True),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     questionnaire_id: Mapped[str] = mapped_column(sa.String(64), index=True)
+    number: Mapped[int] = mapped_column()
     title: Mapped[str] = mapped_column(sa.String(200))
     role: Mapped[str] = mapped_column(sa.String(20))
     content_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     source: Mapped[str] = mapped_column(sa.Text)
     loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    origin: Mapped[str] = mapped_column(sa.String(10), default="file")
+    """One of VERSION_ORIGINS."""
 
 
 class Form(db.Model):
@@ -220,6 +250,25 @@ class Unit(db.Model):
     district: Mapped[str] = mapped_column(sa.String(100), default="")
 
     survey: Mapped[Survey] = relationship(back_populates="units")
+    targets: Mapped[list[UnitTarget]] = relationship(back_populates="unit", order_by="UnitTarget.id",
+                                                     cascade="all, delete-orphan")
+
+
+class UnitTarget(db.Model):
+    """How many valid responses a unit should collect from one role: given as a count, or the sample size
+    needed for `margin` (a fraction, 95% confidence) among `population` people (both kept to show how)."""
+
+    __tablename__ = "unit_target"
+    __table_args__ = (sa.UniqueConstraint("unit_id", "role"),
+                      sa.CheckConstraint("target >= 0", name="target_not_negative"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(20))
+    target: Mapped[int]
+    population: Mapped[int | None] = mapped_column(nullable=True)
+    margin: Mapped[float | None] = mapped_column(nullable=True)
+
+    unit: Mapped[Unit] = relationship(back_populates="targets")
 
 
 class Response(db.Model):
@@ -271,6 +320,46 @@ class StatusChange(db.Model):
 
     response: Mapped[Response] = relationship()
     user: Mapped[User | None] = relationship()
+
+
+class IndicatorSystemVersion(db.Model):
+    """An immutable indicator-system definition (YAML, format in docs): versions 1, 2, … of one name; the
+    same text stored again is the existing version."""
+
+    __tablename__ = "indicator_system_version"
+    __table_args__ = (sa.UniqueConstraint("name", "version"), sa.UniqueConstraint("name", "content_hash"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(64), index=True)
+    version: Mapped[int]
+    title: Mapped[str] = mapped_column(sa.String(200))
+    content_hash: Mapped[str] = mapped_column(sa.String(64))
+    source: Mapped[str] = mapped_column(sa.Text)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    created_by: Mapped[User | None] = relationship()
+
+
+class SavedScoringInputs(db.Model):
+    """The evaluator's literal values and overrides of one survey x indicator system, as saved once.
+
+    Every save is a new row (the newest is in force, the earlier ones are the history); who saved it and
+    when. `literals` maps a leaf key (``过程/资金管理/预算执行率``) to the value as typed, `overrides` a leaf key
+    to ``{"score", "reason"}``.
+    """
+
+    __tablename__ = "scoring_inputs"
+    __table_args__ = (sa.Index("ix_scoring_inputs_survey_system", "survey_id", "system_name", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(sa.ForeignKey("survey.id"))   # indexed first in the index above
+    system_name: Mapped[str] = mapped_column(sa.String(64))
+    literals: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    overrides: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    saved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"), index=True, nullable=True)
+    saved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    saved_by: Mapped[User | None] = relationship()
 
 
 @sa.event.listens_for(Response, "before_insert")

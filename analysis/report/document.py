@@ -120,7 +120,7 @@ def parse_sections(value: str | Iterable[str] | None) -> tuple[str, ...]:
 def build_report(frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str, Questionnaire],
                  path: str | Path, *, score=None, sections: str | Iterable[str] | None = None,
                  title: str | None = None, charts: bool = True, top_phrases: int = 20, top_words: int = 30,
-                 ) -> ReportInfo:
+                 targets: Iterable[tuple[str, str, str, int]] = ()) -> ReportInfo:
     """Write the report appendix as a .docx file.
 
     Parameters
@@ -143,6 +143,9 @@ def build_report(frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str
         Draw bar charts, satisfaction charts and word clouds (False: tables only).
     top_phrases, top_words : int
         Rows of the phrase and word tables before the rest is summed as 其他.
+    targets : iterable of (unit code, unit name, role, target)
+        Targets of valid responses per unit and role; the collection summary then shows each with its
+        valid responses and completion (valid / target).
 
     Returns
     -------
@@ -179,7 +182,7 @@ def build_report(frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str
         for name in chosen:
             ctx.section(name)
             if name == "summary":
-                parts.summary_section(ctx, ordered, questionnaires)
+                parts.summary_section(ctx, ordered, questionnaires, tuple(targets))
             elif name == "scores":
                 parts.scores_section(ctx, score)
             elif name == "evidence":

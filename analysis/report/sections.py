@@ -8,7 +8,7 @@ valid responses count, except in the collection summary.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -56,8 +56,9 @@ def _status_reason(status: Any) -> str | None:
 # -- 1. collection summary -------------------------------------------------------------------------------------
 
 def summary_section(ctx, frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str, Questionnaire],
-                    ) -> None:
-    """Collected, valid and invalid responses: per questionnaire, invalid by reason, per unit and role."""
+                    targets: Sequence[tuple[str, str, str, int]] = ()) -> None:
+    """Collected, valid and invalid responses: per questionnaire, invalid by reason, per unit and role, and
+    the valid responses against the `targets` (unit code, unit name, role, target count) when given."""
     doc = ctx.document
     rows = []
     for qid, frame in frames.items():
@@ -106,6 +107,32 @@ def summary_section(ctx, frames: Mapping[str, pd.DataFrame], questionnaires: Map
         styles.body(doc, "本次调查没有判定为无效的问卷，各项统计均基于全部回收问卷。")
 
     _unit_table(ctx, frames, questionnaires)
+    if targets:
+        _target_table(ctx, frames, questionnaires, targets)
+
+
+def _target_table(ctx, frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str, Questionnaire],
+                  targets: Sequence[tuple[str, str, str, int]]) -> None:
+    """Valid responses per unit and role against their targets: 目标数, 有效份数, 完成率 (valid / target)."""
+    valid: dict[tuple[str, str], int] = {}
+    for qid, frame in frames.items():
+        rows = frame.loc[frame["status"] == "valid", ["unit", "role"]]
+        for unit, role in zip(rows["unit"].tolist(), rows["role"].tolist(), strict=True):
+            key = (str(unit) if _present(unit) else "", role if _present(role) else questionnaires[qid].role)
+            valid[key] = valid.get(key, 0) + 1
+    order = {role: i for i, role in enumerate(ROLE_LABELS)}
+    rows = sorted(targets, key=lambda t: (t[0], order.get(t[2], len(order)), t[2]))
+    reached = sum(1 for code, _, role, target in rows if valid.get((code, role), 0) >= target)
+    styles.body(ctx.document, f"共为{len(rows)}个单位和调查对象设定了有效问卷目标数，其中{reached}个已达到目标，"
+                              f"{len(rows) - reached}个未达到目标。")
+    ctx.table_caption("各单位目标完成情况")
+    table = new_table(ctx.document, [6.0, 2.0, 2.0, 2.0, 2.0, 2.0],
+                      ["单位", "调查对象", "目标数", "有效份数", "完成率", "是否达标"])
+    for code, name, role, target in rows:
+        count = valid.get((code, role), 0)
+        styles.add_row(table, [name or code, ROLE_LABELS.get(role, role), str(target), str(count),
+                               percent(count, target), "是" if count >= target else "否"],
+                       align=["left", "center", "right", "right", "right", "center"])
 
 
 def _period(frames: Mapping[str, pd.DataFrame]) -> str | None:

@@ -5,16 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
 from analysis.responses import write_responses, write_responses_xlsx
 from questionnaires import SHIPPED
 
 from ..auth.services import create_user, generate_password, get_user, reset_password, revoke_sessions, set_active
+from ..auth.tokens import create_token, revoke_token, user_tokens
 from ..demo import DEMO_FORMS, DEMO_SLUG, DEMO_UNITS, load_demo
 from ..downloads.services import record_raw_export
 from ..extensions import db
+from ..links.base_url import cli_base_url
 from ..models import Response, Survey
 from ..responses import fill_codes, load_survey_frames
 from ..surveys.members import add_owner
@@ -88,6 +89,47 @@ def users_revoke_sessions(username: str) -> None:
     click.echo(f"{ended} sessions of {username} ended")
 
 
+@users_group.command("token")
+@click.argument("username")
+@click.option("--label", default="", help="What the token is for (shown in lists).")
+@with_appcontext
+@input_errors_exit_2
+def users_token(username: str, label: str) -> None:
+    """Make a new API token for USERNAME and print it once (the last word of the last line)."""
+    row, token = create_token(get_user(username), label)
+    db.session.commit()
+    click.echo(f"API token {row.prefix} for {username}" + (f" ({row.label})" if row.label else "")
+               + "; shown once, store it now:")
+    click.echo(f"token: {token}")
+
+
+@users_group.command("tokens")
+@click.argument("username")
+@with_appcontext
+@input_errors_exit_2
+def users_tokens(username: str) -> None:
+    """List USERNAME's API tokens (prefix, label, created, last used, revoked) as tab-separated rows."""
+    def when(value) -> str:  # noqa: ANN001
+        return value.isoformat(timespec="seconds") if value else ""
+
+    click.echo("prefix\tlabel\tcreated_at\tlast_used_at\trevoked_at")
+    for row in user_tokens(get_user(username)):
+        click.echo(f"{row.prefix}\t{row.label}\t{when(row.created_at)}\t{when(row.last_used_at)}\t"
+                   f"{when(row.revoked_at)}")
+
+
+@users_group.command("revoke-token")
+@click.argument("username")
+@click.argument("prefix")
+@with_appcontext
+@input_errors_exit_2
+def users_revoke_token(username: str, prefix: str) -> None:
+    """Revoke USERNAME's API token whose prefix is PREFIX (as `users tokens` lists it)."""
+    row = revoke_token(get_user(username), prefix)
+    db.session.commit()
+    click.echo(f"API token {row.prefix} of {username} revoked")
+
+
 @click.group("survey")
 def survey_group() -> None:
     """Surveys: create, open, close, list links."""
@@ -98,8 +140,8 @@ def _form_spec(value: str) -> FormSpec:
     path = Path(path_text)
     if not path.exists() and (SHIPPED / f"{path_text}.yaml").exists():
         path = SHIPPED / f"{path_text}.yaml"
-    if not path.exists():
-        raise SurveyError(f"no questionnaire file or shipped questionnaire id {path_text!r}", source="--questionnaire")
+    if not path.exists():       # a questionnaire id of the library: its latest version
+        return FormSpec(path_text, role or None)
     return FormSpec(path, role or None)
 
 
@@ -107,7 +149,7 @@ def _form_spec(value: str) -> FormSpec:
 @click.option("--title", required=True, help="Survey title, e.g. 2025年某区课后服务项目满意度调查.")
 @click.option("--slug", required=True, help="Short name used in commands, e.g. afterschool-2025.")
 @click.option("--questionnaire", "questionnaires", multiple=True, required=True,
-              help="Questionnaire file or shipped id, optionally =ROLE (repeatable).")
+              help="Questionnaire file or library id (latest version), optionally =ROLE (repeatable).")
 @click.option("--units", "units_csv", type=click.Path(exists=True, dir_okay=False), required=True,
               help="CSV of code,name,district.")
 @click.option("--allow-repeat", is_flag=True, help="Allow several responses from one browser.")
@@ -163,7 +205,7 @@ def survey_close(slug: str) -> None:
 @input_errors_exit_2
 def survey_links_command(slug: str, base_url: str | None) -> None:
     """Print every form x unit respondent link as tab-separated rows."""
-    _print_links(get_survey(slug), base_url or current_app.config["PUBLIC_BASE_URL"])
+    _print_links(get_survey(slug), cli_base_url(base_url))
 
 
 def _print_links(survey: Survey, base_url: str) -> None:
@@ -214,6 +256,7 @@ RESET_HINT = "`surveyapp users reset-password evaluator`"
 @input_errors_exit_2
 def demo_command(base_url: str | None) -> None:
     """Load the demo survey and an evaluator account (once), then print the login and the links."""
+    base = cli_base_url(base_url)
     survey = db.session.scalar(db.select(Survey).filter_by(slug=DEMO_SLUG))
     if survey is None:
         with click.progressbar(length=len(DEMO_FORMS) * len(DEMO_UNITS), label="generating demo responses") as bar:
@@ -224,7 +267,6 @@ def demo_command(base_url: str | None) -> None:
         login = f"console login: evaluator / {password}   (shown once; {RESET_HINT})"
     else:
         login = f"console login: evaluator (demo already loaded; {RESET_HINT} for a new password)"
-    base = (base_url or current_app.config["PUBLIC_BASE_URL"]).rstrip("/")
     count = db.session.scalar(db.select(db.func.count(Response.id)).join(Response.form).filter_by(survey_id=survey.id))
     click.echo("respondent links (one per role and school):")
     _print_links(survey, base)

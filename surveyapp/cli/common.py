@@ -23,7 +23,8 @@ def input_errors_exit_2(func: Callable) -> Callable:
         try:
             return func(*args, **kwargs)
         except InputError as exc:
-            click.echo(f"error: {exc.message}", err=True)
+            english = getattr(exc, "english", None)    # a console service's refusal says it in English too
+            click.echo(f"error: {english or exc.message}", err=True)
             sys.exit(2)
         except ValueError as exc:
             click.echo(f"error: {exc}", err=True)

@@ -55,9 +55,9 @@ def report_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], 
         raise click.UsageError(f"the {' and '.join(needing)} {verb} --indicators FILE")
     system = load_indicators(indicators) if indicators else None
 
-    survey_title = None
+    survey_title, targets = None, []
     if survey_slug:
-        frames, questionnaires, survey_title = _survey_frames(survey_slug)
+        frames, questionnaires, survey_title, targets = _survey_frames(survey_slug)
     else:
         frames, questionnaires = _file_frames(data, questionnaire_paths)
     if not any(len(f) for f in frames.values()):
@@ -68,7 +68,7 @@ def report_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], 
         title = f"{survey_title}数据分析附表"
     try:
         info = build_report(frames, questionnaires, out_path, score=score, sections=chosen, title=title,
-                            charts=not no_charts)
+                            charts=not no_charts, targets=targets)
     except OSError as exc:
         raise InputError(out, [("--out", f"cannot write the file: {exc.strerror or exc}")]) from exc
     click.echo(f"wrote {info.path}: {len(info.tables)} tables, {len(info.figures)} figures "
@@ -88,17 +88,20 @@ def _file_frames(data: tuple[str, ...], questionnaire_paths: tuple[str, ...],
     return frames, {qid: lookup[qid] for qid in frames}
 
 
-def _survey_frames(slug: str) -> tuple[dict[str, pd.DataFrame], dict[str, Questionnaire], str]:
-    """Every response of a stored survey (invalid ones included, for the collection summary) and its title."""
+def _survey_frames(slug: str) -> tuple[dict[str, pd.DataFrame], dict[str, Questionnaire], str, list]:
+    """Every response of a stored survey (invalid ones included, for the collection summary), its title and
+    its targets per unit and role."""
     from flask import has_app_context
     from flask.cli import ScriptInfo
 
     from surveyapp.responses import load_survey_frames
     from surveyapp.surveys.services import get_survey
+    from surveyapp.surveys.targets import survey_targets
 
     def load():
         frames, questionnaires = load_survey_frames(slug, include_invalid=True)
-        return frames, questionnaires, get_survey(slug).title
+        survey = get_survey(slug)
+        return frames, questionnaires, survey.title, survey_targets(survey)
 
     if has_app_context():
         return load()

@@ -12,7 +12,8 @@ from ..console import bp
 from ..console.access import survey_or_404
 from ..errors import ConsoleError
 from ..extensions import db
-from ..scoring.services import indicator_files, pick_indicators
+from ..scoring.services import pick_indicators
+from ..scoring.systems import indicator_choices
 from ..surveys.overview import survey_overview
 from .services import (
     REPORT_SECTIONS,
@@ -37,7 +38,7 @@ def downloads(slug: str):
     survey = survey_or_404(slug, need="view")
     return render_template("console/downloads.html", survey=survey,
                            files=questionnaire_downloads(survey_overview(survey)), forms=survey_forms(survey),
-                           indicators=indicator_files(), report=report_available(),
+                           indicators=indicator_choices(), report=report_available(),
                            report_sections=REPORT_SECTIONS)
 
 

@@ -19,29 +19,34 @@ from ..files import written_bytes
 from ..models import Survey
 from ..opentext.services import open_variables, wordcloud_png
 from ..responses import load_survey_frames, survey_questionnaires
-from ..scoring.services import IndicatorFile, load_scoring_inputs, score_survey
+from ..scoring.services import score_survey
+from ..scoring.systems import IndicatorChoice
 from ..statistics.services import SatisfactionChoice, chart_png, default_rated, satisfaction_groups, statistics
 from ..surveys.overview import SurveyOverview
+from ..surveys.targets import survey_targets
 
 
 def export_file(survey: Survey, kind: str, questionnaire_id: str | None = None) -> tuple[io.BytesIO, str]:
     """The survey's responses (valid and invalid, with status) as a response file in memory.
 
     `kind` is ``csv`` (one questionnaire: `questionnaire_id`, or the only one) or ``xlsx`` (every
-    questionnaire, one sheet each). Returns the bytes and a download name. The export is recorded in the
-    audit log (the caller commits).
+    questionnaire, one sheet each, or only `questionnaire_id`'s). Returns the bytes and a download name. The
+    export is recorded in the audit log (the caller commits).
     """
     from analysis.responses import write_responses, write_responses_xlsx
 
     if kind not in ("csv", "xlsx"):
-        raise ConsoleError(f"未知文件类型：{kind}")
+        raise ConsoleError(f"未知文件类型：{kind}", code="unknown_kind", english=f"Unknown file type {kind!r}.")
     questionnaires = survey_questionnaires(survey)
-    if kind == "csv":
-        if questionnaire_id is None and len(questionnaires) == 1:
-            questionnaire_id = next(iter(questionnaires))
-        if questionnaire_id not in questionnaires:
-            raise ConsoleError("请选择要下载的问卷。")
+    if kind == "csv" and questionnaire_id is None and len(questionnaires) == 1:
+        questionnaire_id = next(iter(questionnaires))
+    if (kind == "csv" or questionnaire_id is not None) and questionnaire_id not in questionnaires:
+        raise ConsoleError("请选择要下载的问卷。", code="unknown_questionnaire", place="questionnaire",
+                           english="Name one of the survey's questionnaires with ?questionnaire= "
+                                   f"({', '.join(questionnaires)}).")
     frames, questionnaires = load_survey_frames(survey.slug, include_invalid=True)
+    if questionnaire_id is not None:
+        frames = {questionnaire_id: frames[questionnaire_id]}
     if kind == "csv":
         name = f"{survey.slug}-{questionnaire_id}.csv"
         data = written_bytes(lambda path: write_responses(frames[questionnaire_id],
@@ -135,7 +140,7 @@ def report_available() -> bool:
     return True
 
 
-def report_docx(survey: Survey, sections: list[str], indicators: IndicatorFile | None, charts: bool = True,
+def report_docx(survey: Survey, sections: list[str], indicators: IndicatorChoice | None, charts: bool = True,
                 ) -> bytes:
     """The Word appendix (analysis.report.build_report) of the survey's responses, the chosen sections,
     the score table when an indicator system is chosen (with the evaluator's stored inputs).
@@ -155,9 +160,10 @@ def report_docx(survey: Survey, sections: list[str], indicators: IndicatorFile |
         raise ConsoleError("还没有答卷，无法生成报告附表。")
     score = None
     if indicators is not None and "scores" in sections:
-        score = score_survey(survey, indicators, load_scoring_inputs(survey, indicators))
+        score = score_survey(survey, indicators)
         if isinstance(score, ScoringError):
             raise ConsoleError("评分无法完成，请先在“评分”页补全指标：" + "；".join(p for _, p in score.problems[:3]))
     title = None if score is not None else f"{survey.title}数据分析附表"
+    targets = survey_targets(survey)
     return written_bytes(lambda path: build_report(frames, questionnaires, path, score=score, sections=sections,
-                                                   charts=charts, title=title), "report.docx")
+                                                   charts=charts, title=title, targets=targets), "report.docx")

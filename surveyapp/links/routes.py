@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, render_template, request
 
 from ..console import bp
 from ..console.access import survey_or_404
 from ..surveys.services import survey_links
+from .base_url import public_base_url as _base_url
 from .services import find_link, print_pages, qr_bytes
 
 MIMETYPES = {"png": "image/png", "svg": "image/svg+xml"}
-
-
-def _base_url() -> str:
-    return current_app.config["PUBLIC_BASE_URL"]
 
 
 @bp.route("/surveys/<slug>/links")

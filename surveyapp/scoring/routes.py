@@ -1,12 +1,14 @@
-"""Scoring (评分): pick an indicator system, enter literal values and overrides, see the score table, export."""
+"""Scoring (评分): pick an indicator system, enter literal values and overrides, see the score table and the
+history of the inputs, export."""
 
 from __future__ import annotations
 
 import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
 
-from analysis.scoring import ScoringError, load_indicators
+from analysis.scoring import ScoringError
 from analysis.scoring.table import table_rows
 
 from ..console import bp
@@ -14,14 +16,15 @@ from ..console.access import survey_or_404
 from ..console.forms import PostForm
 from ..errors import ConsoleError
 from ..extensions import db
+from . import system_pages  # noqa: F401  (the indicator-system pages)
+from .inputs import inputs_history, load_scoring_inputs
 from .services import (
     inputs_by_index,
-    load_scoring_inputs,
     parse_scoring_form,
     pick_indicators,
-    save_scoring_inputs,
     score_file,
     score_survey,
+    store_inputs,
 )
 
 RULE_LABELS = {
@@ -41,10 +44,10 @@ def _indicators_or_404(name: str | None):  # noqa: ANN202
 @bp.route("/surveys/<slug>/scoring", methods=["GET", "POST"])
 def scoring(slug: str):
     survey = survey_or_404(slug, need="edit" if request.method == "POST" else "view")
-    files, chosen = _indicators_or_404(request.args.get("indicators"))
+    choices, chosen = _indicators_or_404(request.args.get("indicators"))
     if chosen is None:
-        return render_template("console/scoring.html", survey=survey, files=files, chosen=None)
-    system = load_indicators(chosen.path)
+        return render_template("console/scoring.html", survey=survey, files=choices, chosen=None)
+    system = chosen.system
     form = PostForm()
     problems: dict[str, str] = {}
     if request.method == "POST":
@@ -52,21 +55,20 @@ def scoring(slug: str):
             abort(400)
         inputs, problems = parse_scoring_form(system, request.form)
         if not problems:
-            save_scoring_inputs(survey, chosen, inputs)
+            stored = store_inputs(survey, chosen, inputs, current_user)
             db.session.commit()
             flash("已保存实际完成值和得分调整，评分已重新计算。", "success")
-            return redirect(url_for("console.scoring", slug=slug, indicators=chosen.name))
+            return redirect(url_for("console.scoring", slug=slug, indicators=stored.name))
         values = request.form
         flash("有填写内容需要修改，未保存。", "error")
     else:
-        inputs = load_scoring_inputs(survey, chosen)
-        values = inputs_by_index(system, inputs)
-    result = score_survey(survey, chosen, inputs)
+        values = inputs_by_index(system, load_scoring_inputs(survey, chosen.name))
+    result = score_survey(survey, chosen)
     failed = result if isinstance(result, ScoringError) else None
-    return render_template("console/scoring.html", survey=survey, files=files, chosen=chosen, system=system,
+    return render_template("console/scoring.html", survey=survey, files=choices, chosen=chosen, system=system,
                            form=form, values=values, problems=problems, failed=failed,
                            result=None if failed else result, rows=[] if failed else table_rows(result),
-                           rule_labels=RULE_LABELS)
+                           rule_labels=RULE_LABELS, history=inputs_history(survey, chosen.name))
 
 
 @bp.route("/surveys/<slug>/scoring/scores.<kind>")
@@ -77,10 +79,10 @@ def scoring_export(slug: str, kind: str):
     _, chosen = _indicators_or_404(request.args.get("indicators"))
     if chosen is None:
         abort(404)
-    result = score_survey(survey, chosen, load_scoring_inputs(survey, chosen))
+    result = score_survey(survey, chosen)
     if isinstance(result, ScoringError):
         flash("评分尚不完整，无法导出：请先补全下列指标。", "error")
         return redirect(url_for("console.scoring", slug=slug, indicators=chosen.name))
-    name = f"{survey.slug}-{chosen.name.rsplit('.', 1)[0]}-scores.{kind}"
+    name = f"{survey.slug}-{chosen.name}-scores.{kind}"
     return send_file(io.BytesIO(score_file(result, kind)), mimetype=EXPORT_TYPES[kind], as_attachment=True,
                      download_name=name)

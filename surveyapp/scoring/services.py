@@ -1,133 +1,35 @@
-"""Scoring (评分): indicator systems, the evaluator's literal values and overrides, the score table."""
+"""Scoring (评分): the score table of a survey under an indicator system with the evaluator's inputs.
+
+Indicator systems: :mod:`.systems`; the inputs and their history: :mod:`.inputs`. The console's page, the
+API and the Word appendix call the functions here.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import logging
-import re
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import Any
 
-from flask import current_app
-
-from questionnaires import SHIPPED, InputError
-
-from ..audit.services import record_event
-from ..cached_frames import (
-    all_frames,
-    caches,
-)
+from ..cached_frames import all_frames, caches
 from ..errors import ConsoleError
 from ..files import written_bytes
-from ..models import Survey
-
-logger = logging.getLogger(__name__)
-
-INDICATORS_DIR = SHIPPED / "indicators"
-
-
-INDICATOR_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\.ya?ml$")
-
-
-@dataclass(frozen=True)
-class IndicatorFile:
-    name: str
-    title: str
-    path: Path
+from ..models import Survey, User
+from .inputs import (
+    ScoringInputs,
+    check_literal,
+    check_override,
+    clean_literal,
+    load_scoring_inputs,
+    save_scoring_inputs,
+)
+from .systems import IndicatorChoice, find_indicators, indicator_choices, pin
 
 
-def indicator_files(folder: Path | None = None) -> list[IndicatorFile]:
-    """The indicator systems shipped in questionnaires/indicators/ (files that fail to load are left out)."""
-    from analysis.scoring import load_indicators
-
-    folder = folder or Path(current_app.config.get("CONSOLE_INDICATORS_DIR", INDICATORS_DIR))
-    found = []
-    for path in sorted(folder.glob("*.y*ml")):
-        if not INDICATOR_NAME.match(path.name):
-            continue
-        try:
-            found.append(IndicatorFile(path.name, load_indicators(path).title, path))
-        except InputError as exc:
-            logger.warning("Indicator file %s left out: %s", path, exc)
-    return found
-
-
-def pick_indicators(name: str | None) -> tuple[list[IndicatorFile], IndicatorFile | None]:
-    files = indicator_files()
-    for item in files:
-        if item.name == name:
-            return files, item
-    if name:
-        raise ConsoleError(f"没有指标体系文件 {name}。")
-    return files, None
-
-
-@dataclass
-class ScoringInputs:
-    """The evaluator's literal values and overrides of one survey x indicator file (texts as typed)."""
-
-    literals: dict[str, str] = field(default_factory=dict)
-    overrides: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, Any]:
-        return {"literals": dict(sorted(self.literals.items())),
-                "overrides": {k: dict(v) for k, v in sorted(self.overrides.items())}}
-
-    def digest(self) -> str:
-        return hashlib.sha256(json.dumps(self.as_json(), ensure_ascii=False, sort_keys=True).encode()).hexdigest()
-
-    def engine_literals(self) -> dict[str, Decimal]:
-        return {k: Decimal(v) for k, v in self.literals.items()}
-
-    def engine_overrides(self) -> dict[str, dict[str, Any]]:
-        return {k: {"score": Decimal(v["score"]), "reason": v["reason"]} for k, v in self.overrides.items()}
-
-
-def _inputs_path(survey: Survey, indicators: IndicatorFile) -> Path:
-    folder = Path(current_app.config.get("CONSOLE_SCORING_DIR") or Path(current_app.instance_path) / "scoring")
-    return folder / survey.slug / f"{Path(indicators.name).stem}.json"
-
-
-def load_scoring_inputs(survey: Survey, indicators: IndicatorFile) -> ScoringInputs:
-    """The stored inputs (an empty set when none were saved, or the file is unreadable)."""
-    path = _inputs_path(survey, indicators)
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return ScoringInputs()
-    except (OSError, ValueError) as exc:
-        logger.warning("Scoring inputs %s unreadable: %s", path, exc)
-        return ScoringInputs()
-    literals = {str(k): str(v) for k, v in (raw.get("literals") or {}).items()}
-    overrides = {str(k): {"score": str(v.get("score", "")), "reason": str(v.get("reason", ""))}
-                 for k, v in (raw.get("overrides") or {}).items() if isinstance(v, dict)}
-    return ScoringInputs(literals, overrides)
-
-
-def save_scoring_inputs(survey: Survey, indicators: IndicatorFile, inputs: ScoringInputs) -> Path:
-    """Write the inputs as JSON under the instance folder (atomically: a temporary file, then rename); the
-    save is recorded in the audit log (the caller commits)."""
-    path = _inputs_path(survey, indicators)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(inputs.as_json(), ensure_ascii=False, indent=1), encoding="utf-8")
-    tmp.replace(path)
-    record_event("scoring_saved", survey=survey,
-                 detail=f"{indicators.name}：{len(inputs.literals)} 个实际完成值，{len(inputs.overrides)} 项得分调整")
-    logger.info("Scoring inputs of %s / %s saved (%d literals, %d overrides)", survey.slug, indicators.name,
-                len(inputs.literals), len(inputs.overrides))
-    return path
-
-
-def _number(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
+def pick_indicators(name: str | None) -> tuple[list[IndicatorChoice], IndicatorChoice | None]:
+    """Every system to choose from and the one named (None when no name is given)."""
+    chosen = find_indicators(name)
+    if name and chosen is None:
+        raise ConsoleError(f"没有指标体系 {name}。", code="unknown_system", place="system",
+                           english=f"There is no indicator system {name!r}.")
+    return indicator_choices(), chosen
 
 
 def parse_scoring_form(system: Any, form: Any) -> tuple[ScoringInputs, dict[str, str]]:
@@ -139,26 +41,21 @@ def parse_scoring_form(system: Any, form: Any) -> tuple[ScoringInputs, dict[str,
     inputs = ScoringInputs()
     problems: dict[str, str] = {}
     for i, leaf in enumerate(system.leaves()):
-        literal = (form.get(f"literal-{i}") or "").strip().rstrip("%").strip()
+        literal = clean_literal(form.get(f"literal-{i}") or "")
         if literal and leaf.rule.needs_value:
-            if _number(literal) is None:
-                problems[f"literal-{i}"] = f"“{literal}”不是数字。"
-            else:
+            problem = check_literal(leaf, literal)
+            if problem is None:
                 inputs.literals[leaf.key] = literal
+            else:
+                problems[f"literal-{i}"] = problem.chinese
         score = (form.get(f"override-{i}") or "").strip()
         reason = (form.get(f"reason-{i}") or "").strip()
         if not score and not reason:
             continue
-        number = _number(score) if score else None
-        if number is None:
-            problems[f"override-{i}"] = "请填写调整后的得分。" if not score else f"“{score}”不是数字。"
-        elif not Decimal(0) <= number <= leaf.weight:
-            problems[f"override-{i}"] = f"得分应在 0 到分值 {leaf.weight} 之间。"
-        if not reason:
-            problems[f"reason-{i}"] = "调整得分必须写明理由。"
-        elif len(reason) > 200:
-            problems[f"reason-{i}"] = "理由不能超过 200 个字。"
-        if f"override-{i}" not in problems and f"reason-{i}" not in problems:
+        found = check_override(leaf, score, reason)
+        for problem in found:
+            problems[f"{'override' if problem.kind == 'score' else 'reason'}-{i}"] = problem.chinese
+        if not found:
             inputs.overrides[leaf.key] = {"score": score, "reason": reason}
     return inputs, problems
 
@@ -175,17 +72,26 @@ def inputs_by_index(system: Any, inputs: ScoringInputs) -> dict[str, str]:
     return values
 
 
-def score_survey(survey: Survey, indicators: IndicatorFile, inputs: ScoringInputs) -> Any:
-    """analysis.scoring.score_system on the survey's valid responses with the evaluator's inputs.
+def store_inputs(survey: Survey, choice: IndicatorChoice, inputs: ScoringInputs, user: User | None,
+                 ) -> IndicatorChoice:
+    """Save the evaluator's inputs (a template is copied into the database first); the stored choice."""
+    stored = pin(choice, user)
+    save_scoring_inputs(survey, stored.name, inputs, user)
+    return stored
+
+
+def score_survey(survey: Survey, choice: IndicatorChoice, inputs: ScoringInputs | None = None) -> Any:
+    """analysis.scoring.score_system on the survey's valid responses with the evaluator's inputs (the stored
+    ones when `inputs` is None), cached by the system's content, the responses' fingerprints and the inputs.
 
     Returns the ScoreResult, or the ScoringError naming every leaf that cannot be scored (not raised, so
     the page can show the problems next to the form).
     """
-    from analysis.scoring import ScoringError, load_indicators, score_system
+    from analysis.scoring import ScoringError, score_system
 
-    system = load_indicators(indicators.path)
+    system = choice.system
+    inputs = (load_scoring_inputs(survey, choice.name) if inputs is None else inputs).for_system(system)
     frames, questionnaires, fps = all_frames(survey)
-    stamp = indicators.path.stat().st_mtime_ns
 
     def compute() -> Any:
         try:
@@ -194,7 +100,7 @@ def score_survey(survey: Survey, indicators: IndicatorFile, inputs: ScoringInput
         except ScoringError as exc:
             return exc
 
-    key = ("score", survey.id, indicators.name, stamp, fps, inputs.digest())
+    key = ("score", survey.id, choice.content_hash, fps, inputs.digest())
     return caches().results.get_or_compute(key, compute)
 
 

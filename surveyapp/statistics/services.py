@@ -241,3 +241,52 @@ def chart_png(survey: Survey, form: SurveyForm, filters: Filters, table_id: str)
     key = ("chart", survey.id, form.id, filters, stats.fingerprint, table_id)
     return caches().pictures.get_or_compute(
         key, lambda: written_bytes(lambda path: bar_chart_png(table, path), "chart.png"))
+
+
+def statistics_json(survey: Survey, form: SurveyForm) -> dict[str, Any]:
+    """The ``surveyapp stats --json`` document (analysis.tables.stats_json) of the questionnaire's valid
+    responses, cached by fingerprint."""
+    from analysis.tables import stats_json
+
+    fp = fingerprint(form.form_ids)
+    return caches().results.get_or_compute(("stats_json", survey.id, form.id, fp),
+                                           lambda: stats_json(form_frame(survey, form, fp), form.questionnaire))
+
+
+SATISFACTION_GROUPS = ("unit", "role")
+
+
+def satisfaction_json_document(survey: Survey, form: SurveyForm, questions: tuple[str, ...], method: str,
+                               by: str | None) -> dict[str, Any]:
+    """The ``surveyapp satisfaction --json`` document (analysis.satisfaction satisfaction, satisfaction_by,
+    satisfaction_json) of the questionnaire's valid responses, cached by fingerprint.
+
+    Raises ConsoleError for unknown or unrated questions, an unknown method or grouping.
+    """
+    from analysis.satisfaction import satisfaction, satisfaction_by, satisfaction_json
+
+    if method not in METHOD_LABELS:
+        raise ConsoleError(f"未知的满意度计算方法：{method}", code="unknown_method", place="method",
+                           english=f"Unknown method {method!r}: use top_box or score.")
+    if by not in (None, *SATISFACTION_GROUPS):
+        raise ConsoleError(f"未知的分组方式：{by}", code="unknown_grouping", place="by",
+                           english=f"Cannot group by {by!r}: use unit or role.")
+    if not questions:
+        raise ConsoleError("请选择题目。", code="no_questions", place="questions",
+                           english="Name the questions to pool, e.g. questions=q3,q4.")
+    fp = fingerprint(form.form_ids)
+
+    def compute() -> dict[str, Any] | str:
+        frame = form_frame(survey, form, fp)
+        try:
+            result = satisfaction(frame, form.questionnaire, list(questions), method)
+            parts = satisfaction_by(frame, form.questionnaire, list(questions), method, by) if by else []
+        except ValueError as exc:
+            return str(exc)
+        return satisfaction_json(result, parts)
+
+    found = caches().results.get_or_compute(("satisfaction_json", survey.id, form.id, fp, questions, method, by),
+                                            compute)
+    if isinstance(found, str):
+        raise ConsoleError(f"无法计算满意度：{found}", code="invalid_questions", place="questions", english=found)
+    return found

@@ -1,4 +1,5 @@
-"""Survey forms: create a survey (questionnaires, roles, units CSV), open or close it, its members."""
+"""Survey forms: create a survey (library questionnaires and versions, roles, units CSV), open or close it,
+its members."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Regexp
 
-from questionnaires import ROLE_LABELS, ROLES, Questionnaire
+from questionnaires import ROLE_LABELS, ROLES
 
 from ..console.forms import SelectChoice
-from ..models import MEMBER_ROLES
+from ..library.services import LibraryEntry
+from ..models import MEMBER_ROLES, QuestionnaireVersion
 from .members import ROLE_LABELS as MEMBER_LABELS
 
 ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in ROLES]
@@ -43,18 +45,26 @@ class SurveyFormBase(FlaskForm):
     ])
     units = FileField("单位名单（CSV）", validators=[FileRequired("请上传单位名单 CSV 文件。")])
 
-    questionnaires: list[Questionnaire] = []
+    entries: list[LibraryEntry] = []
 
     def use_field(self, index: int) -> BooleanField:
         return self[f"use_{index}"]
 
+    def version_field(self, index: int) -> SelectField:
+        return self[f"version_{index}"]
+
     def role_field(self, index: int) -> SelectField:
         return self[f"role_{index}"]
 
-    def chosen(self) -> list[tuple[Questionnaire, str]]:
-        """The ticked questionnaires with their roles."""
-        return [(q, self.role_field(i).data) for i, q in enumerate(self.questionnaires)
-                if self.use_field(i).data]
+    def chosen(self) -> list[tuple[QuestionnaireVersion, str]]:
+        """The ticked questionnaires' chosen versions with their roles."""
+        chosen = []
+        for i, entry in enumerate(self.entries):
+            if self.use_field(i).data:
+                number = self.version_field(i).data
+                version = next((v for v in entry.versions if str(v.number) == number), entry.latest)
+                chosen.append((version, self.role_field(i).data))
+        return chosen
 
     def validate(self, extra_validators=None) -> bool:  # noqa: ANN001
         ok = super().validate(extra_validators)
@@ -64,10 +74,14 @@ class SurveyFormBase(FlaskForm):
         return ok
 
 
-def survey_form_class(questionnaires: list[Questionnaire]) -> type[SurveyFormBase]:
-    """A creation form with a tick box and a role choice for each available questionnaire."""
-    fields: dict = {"questionnaires": questionnaires}
-    for index, q in enumerate(questionnaires):
-        fields[f"use_{index}"] = BooleanField(q.title)
-        fields[f"role_{index}"] = SelectField("对象", choices=ROLE_CHOICES, default=q.role)
+def survey_form_class(entries: list[LibraryEntry]) -> type[SurveyFormBase]:
+    """A creation form with a tick box, a version choice (the latest first) and a role choice for each
+    questionnaire of the library."""
+    fields: dict = {"entries": entries}
+    for index, entry in enumerate(entries):
+        fields[f"use_{index}"] = BooleanField(entry.latest.title)
+        fields[f"version_{index}"] = SelectField(
+            "版本", default=str(entry.latest.number),
+            choices=[SelectChoice(str(v.number), f"第 {v.number} 版") for v in reversed(entry.versions)])
+        fields[f"role_{index}"] = SelectField("对象", choices=ROLE_CHOICES, default=entry.latest.role)
     return type("SurveyForm", (SurveyFormBase,), fields)

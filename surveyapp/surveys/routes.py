@@ -12,10 +12,11 @@ from ..console import bp
 from ..console.access import may, survey_or_404
 from ..errors import ConsoleError
 from ..extensions import db
+from ..library.services import list_library
 from .forms import AddMemberForm, MemberForm, StatusForm, survey_form_class
 from .members import add_member, change_member, remove_member, roles_of, survey_members
 from .overview import list_surveys, survey_overview
-from .services import change_survey_status, create_console_survey, shipped_questionnaires
+from .services import change_survey_status, create_console_survey, version_questionnaire
 from .units import read_uploaded_units
 
 
@@ -26,7 +27,9 @@ def index():
 
 @bp.route("/surveys/new", methods=["GET", "POST"])
 def new_survey():
-    form = survey_form_class(shipped_questionnaires())()
+    entries = list_library()
+    db.session.commit()          # the shipped questionnaire files, stored on first use
+    form = survey_form_class(entries)()
     row_errors: list[tuple[str, str]] = []
     if form.validate_on_submit():
         upload = form.units.data
@@ -44,7 +47,8 @@ def new_survey():
             db.session.commit()
             flash(f"调查“{survey.title}”已创建（草稿）。确认无误后请点击“开始收集”。", "success")
             return redirect(url_for("console.survey", slug=survey.slug))
-    return render_template("console/new_survey.html", form=form, row_errors=row_errors)
+    counts = [len(version_questionnaire(entry.latest).questions) for entry in entries]
+    return render_template("console/new_survey.html", form=form, row_errors=row_errors, counts=counts)
 
 
 @bp.route("/surveys/<slug>")

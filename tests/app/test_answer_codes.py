@@ -270,6 +270,23 @@ def test_forms_of_another_version_of_the_questionnaire_are_read_from_their_docum
     assert list(frame["q1"]) == ["小学", "小学"]
 
 
+def insert_old_survey(path) -> int:
+    """A survey with one form of the questionnaire file, written as the first schema holds it; its form id."""
+    questionnaire = load_questionnaire(path)
+    with db.engine.begin() as conn:
+        conn.execute(sa.text(
+            "INSERT INTO questionnaire_version (id, questionnaire_id, title, role, content_hash, source, loaded_at) "
+            "VALUES (1, :qid, :title, :role, :hash, :source, '2025-10-08 00:00:00')"),
+            {"qid": questionnaire.id, "title": questionnaire.title, "role": questionnaire.role,
+             "hash": questionnaire.content_hash, "source": path.read_text(encoding="utf-8")})
+        conn.execute(sa.text(
+            "INSERT INTO survey (id, slug, title, status, allow_repeat, created_at) "
+            "VALUES (1, 'old-survey', '旧调查', 'open', false, '2025-10-08 00:00:00')"))
+        conn.execute(sa.text("INSERT INTO form (id, survey_id, version_id, role, token) "
+                             "VALUES (1, 1, 1, :role, 'oldtoken')"), {"role": questionnaire.role})
+    return 1
+
+
 def test_responses_stored_before_the_columns_existed_are_read_after_the_upgrade(database_url):
     from flask_migrate import upgrade
 
@@ -285,11 +302,7 @@ def test_responses_stored_before_the_columns_existed_are_read_after_the_upgrade(
         clean()
         try:
             upgrade(revision="cf36895c72c2")          # the schema before the columnar copy
-            from surveyapp.surveys.services import FormSpec, create_survey
-
-            survey = create_survey("旧调查", "old-survey", [FormSpec(SHIPPED / "student-lamps.yaml")], [])
-            db.session.commit()
-            form_id = survey.forms[0].id
+            form_id = insert_old_survey(SHIPPED / "student-lamps.yaml")
             with db.engine.begin() as conn:
                 conn.execute(sa.text(
                     "INSERT INTO response (public_id, form_id, submitted_at, channel, status, answers) "

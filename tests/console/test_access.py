@@ -88,7 +88,8 @@ def scene(app, evaluator, make_survey, add_response, make_user):
     db.session.commit()
     response = add_response(survey, "student", "S1")
     samples = {"slug": survey.slug, "form_id": survey.forms[0].id, "unit_code": survey.units[0].code,
-               "kind": "png", "public_id": response.public_id, "member_id": membership.id, "user_id": owner.id}
+               "kind": "png", "public_id": response.public_id, "member_id": membership.id, "user_id": owner.id,
+               "qid": "student-lamps", "number": 1}
     return survey, response, samples
 
 

@@ -148,7 +148,7 @@ def test_a_round_from_creation_to_download(live_server, browser, evaluator, tmp_
     page.screenshot(path=str(ARTIFACTS / "flow-text.png"), full_page=True)
 
     page.click("nav.tabs >> text=评分")
-    page.select_option("#indicators", "lamps.yaml")
+    page.select_option("#indicators", "lamps")
     page.click("button:has-text('打开')")
     page.wait_for_selector("#scoring-form")
     page.screenshot(path=str(ARTIFACTS / "flow-scoring.png"), full_page=False)

@@ -17,8 +17,7 @@ Q = "student-lamps"
 
 
 @pytest.fixture
-def survey(app, make_survey, add_response, tmp_path):
-    app.config["CONSOLE_SCORING_DIR"] = str(tmp_path / "scoring")
+def survey(app, make_survey, add_response):
     survey = make_survey([Q, "teacher-platform"])
     for unit, q1, text in (("S1", "小学", "灯光太暗"), ("S1", "初中", "无"), ("S2", "小学", "希望多开展活动")):
         add_response(survey, "student", unit, answers={**STUDENT_ANSWERS, "q1": q1, "q11": text})
@@ -31,7 +30,7 @@ def test_downloads_page_lists_every_file(console, survey):
     html = console.get(f"/console/surveys/{survey.slug}/downloads").get_data(as_text=True)
     for q in (Q, "teacher-platform"):
         assert f"{survey.slug}-{q}-statistics.xlsx" in html and f"{survey.slug}-{q}-pictures.zip" in html
-    assert "scoring/scores.xlsx?indicators=lamps.yaml" in html
+    assert "scoring/scores.xlsx?indicators=lamps" in html
     assert ("报告附表（Word）" in html) == report_available()
 
 

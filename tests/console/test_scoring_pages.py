@@ -1,15 +1,18 @@
-"""The scoring page (评分): indicator system, literal values and overrides kept per survey, table, total,
-grade, export."""
+"""The scoring page (评分): indicator system, literal values and overrides kept per survey in the database with
+their history, table, total, grade, export."""
 
 from __future__ import annotations
 
 import csv
 import io
-import json
 import textwrap
 
 import openpyxl
 import pytest
+import sqlalchemy as sa
+
+from surveyapp.extensions import db
+from surveyapp.models import IndicatorSystemVersion, SavedScoringInputs
 
 from .conftest import STUDENT_ANSWERS, csrf_token
 from .test_statistics import tables_in
@@ -54,7 +57,7 @@ INDICATORS = """\
                   satisfaction: {form: student-lamps, questions: [q7], method: top_box}
                 rule: {type: ratio_below, threshold: 90}
 """
-NAME = "test-system.yaml"
+NAME = "test-system.yaml"         # a template file; the system's name is its stem
 
 
 @pytest.fixture
@@ -64,7 +67,6 @@ def indicators(app, tmp_path):
     (folder / NAME).write_text(textwrap.dedent(INDICATORS), encoding="utf-8")
     (folder / "broken.yaml").write_text("format: 1\ntitle: 坏文件\n", encoding="utf-8")
     app.config["CONSOLE_INDICATORS_DIR"] = str(folder)
-    app.config["CONSOLE_SCORING_DIR"] = str(tmp_path / "scoring")
     return folder
 
 
@@ -87,7 +89,7 @@ def score_rows(html: str) -> dict[str, list[str]]:
 
 def test_lists_the_indicator_systems(console, survey, indicators):
     html = console.get(f"/console/surveys/{survey.slug}/scoring").get_data(as_text=True)
-    assert "测试项目绩效评价（test-system.yaml）" in html and "坏文件" not in html
+    assert "测试项目绩效评价（test-system，模板）" in html and "坏文件" not in html
     assert console.get(f"/console/surveys/{survey.slug}/scoring?indicators=../x.yaml").status_code == 404
 
 
@@ -106,7 +108,7 @@ def test_score_table_total_and_grade(console, survey, indicators):
     assert 'id="total">83.07<' in html and 'id="grade">良<' in html
 
 
-def test_literal_and_override_are_kept_and_shown(console, survey, indicators, tmp_path):
+def test_literal_and_override_are_kept_and_shown(console, survey, indicators):
     page = console.get(url(survey)).get_data(as_text=True)
     # leaves in file order: 0 预算编制科学性 (checklist), 1 预算执行率, 2 学生满意度
     assert 'name="literal-0"' not in page          # a checklist uses no value
@@ -123,9 +125,14 @@ def test_literal_and_override_are_kept_and_shown(console, survey, indicators, tm
     total = 9 + 40 + 41.67
     assert rows["合计"][6] == f"{total:.2f}" == "90.67" and rows["评价等级"][6] == "优"
     assert 'value="补充材料后复核"' in html and 'name="literal-1" class="short" value="100"' in html
-    stored = json.loads((tmp_path / "scoring" / survey.slug / "test-system.json").read_text(encoding="utf-8"))
-    assert stored == {"literals": {"过程/资金管理/预算执行率": "100"},
-                      "overrides": {"决策/资金投入/预算编制科学性": {"score": "9", "reason": "补充材料后复核"}}}
+    saved = db.session.scalar(sa.select(SavedScoringInputs))
+    assert saved.literals == {"过程/资金管理/预算执行率": "100"}
+    assert saved.overrides == {"决策/资金投入/预算编制科学性": {"score": "9", "reason": "补充材料后复核"}}
+    assert saved.saved_by.username == "evaluator" and saved.system_name == "test-system"
+    # the template was copied into the database on this first save
+    assert [(v.name, v.version) for v in db.session.scalars(sa.select(IndicatorSystemVersion))] == [
+        ("test-system", 1)]
+    assert "（test-system，第1版）" in html
 
     xlsx = console.get(f"/console/surveys/{survey.slug}/scoring/scores.xlsx?indicators={NAME}")
     assert xlsx.status_code == 200
@@ -139,14 +146,14 @@ def test_literal_and_override_are_kept_and_shown(console, survey, indicators, tm
     assert next(r for r in rows if r[0] == "合计")[6] == "90.67"
 
 
-def test_bad_input_is_refused_and_nothing_saved(console, survey, indicators, tmp_path):
+def test_bad_input_is_refused_and_nothing_saved(console, survey, indicators):
     page = console.get(url(survey)).get_data(as_text=True)
     reply = console.post(url(survey), data={"csrf_token": csrf_token(page), "literal-1": "九十",
                                             "override-0": "12", "reason-0": "", "override-2": "30"})
     assert reply.status_code == 200
     html = reply.get_data(as_text=True)
     assert "“九十”不是数字。" in html and "得分应在 0 到分值 10 之间。" in html and "调整得分必须写明理由。" in html
-    assert not (tmp_path / "scoring").exists()
+    assert db.session.scalar(sa.select(sa.func.count(SavedScoringInputs.id))) == 0
     assert 'id="total">83.07<' in html                # the table still shows the stored (empty) inputs
 
 
@@ -171,6 +178,6 @@ def test_score_follows_new_responses(console, survey, indicators, add_response):
 
 def test_the_shipped_systems_are_offered(console, survey):
     html = console.get(f"/console/surveys/{survey.slug}/scoring").get_data(as_text=True)
-    assert "lamps.yaml" in html and "platform.yaml" in html
-    page = console.get(f"/console/surveys/{survey.slug}/scoring?indicators=lamps.yaml")
+    assert "（lamps，模板）" in html and "（platform，模板）" in html
+    page = console.get(f"/console/surveys/{survey.slug}/scoring?indicators=lamps.yaml")   # an older link
     assert page.status_code == 200 and "教室护眼灯改造数量" in page.get_data(as_text=True)

@@ -92,7 +92,8 @@ def evaluator_client(app, browser):
 
 def _console_urls(app, survey: Survey, response: Response, methods: set[str]) -> list[tuple[str, str]]:
     samples = {"slug": survey.slug, "form_id": str(survey.forms[0].id), "unit_code": survey.units[0].code,
-               "kind": "png", "public_id": response.public_id, "member_id": "1", "user_id": "1"}
+               "kind": "png", "public_id": response.public_id, "member_id": "1", "user_id": "1",
+               "qid": "student-lamps", "number": "1"}
     urls = []
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("console.") or rule.endpoint in PUBLIC_ENDPOINTS:

@@ -20,7 +20,17 @@
     tr.appendChild(td);
     return td;
   }
-  function fill(tr, row, roles, tag) {
+  function percent(value) { return value === null ? "—" : (value * 100).toFixed(2) + "%"; }
+  function counts(tr, c, targets) {
+    cell(tr, c.collected, "num");
+    cell(tr, c.valid, "num");
+    if (targets) {
+      cell(tr, c.target === null ? "—" : c.target, "num");
+      cell(tr, percent(c.completion), c.below_target ? "num below" : "num");
+    }
+  }
+  function fill(tr, row, roles, targets, tag) {
+    var below = false;
     if (tag === "th") {
       cell(tr, "合计", "", "th");
       cell(tr, "", "", "th");
@@ -32,31 +42,35 @@
         code.textContent = row.unit;
         name.appendChild(code);
       }
+      roles.forEach(function (r) { below = below || row.roles[r.role].below_target; });
+      if (below) {
+        var badge = document.createElement("span");
+        badge.className = "badge badge-below";
+        badge.textContent = "未达目标";
+        name.appendChild(badge);
+      }
       cell(tr, row.district);
     }
-    roles.forEach(function (r) {
-      var c = row.roles[r.role];
-      cell(tr, c.collected, "num");
-      cell(tr, c.valid, "num");
-    });
-    cell(tr, row.total.collected, "num strong");
-    cell(tr, row.total.valid, "num strong");
+    roles.forEach(function (r) { counts(tr, row.roles[r.role], targets); });
+    counts(tr, row.total, targets);
     cell(tr, row.total.invalid, "num");
     cell(tr, row.total.today, "num");
     cell(tr, beijing(row.total.last_at));
-    if (tag !== "th" && row.total.collected === 0) { tr.className = "zero"; }
+    if (tag !== "th") {
+      tr.className = (row.total.collected === 0 ? "zero" : "") + (below ? " below-target" : "");
+    }
   }
   function render(data) {
     var body = document.createElement("tbody");
     data.rows.forEach(function (row) {
       var tr = document.createElement("tr");
-      fill(tr, row, data.roles);
+      fill(tr, row, data.roles, data.has_targets);
       body.appendChild(tr);
     });
     table.replaceChild(body, table.tBodies[0]);
     var foot = document.createElement("tfoot");
     var tr = document.createElement("tr");
-    fill(tr, data.total, data.roles, "th");
+    fill(tr, data.total, data.roles, data.has_targets, "th");
     foot.appendChild(tr);
     table.replaceChild(foot, table.tFoot);
     var updated = document.getElementById("updated");

@@ -1,0 +1,18 @@
+"""API views of the response files: every response (valid and invalid, with status) as CSV or XLSX."""
+
+from __future__ import annotations
+
+from flask import Response, request, send_file
+
+from ..api import api_route
+from ..console.access import survey_or_404
+from ..models import User
+from .routes import MIMETYPES
+from .services import export_file
+
+
+@api_route("/surveys/<slug>/responses.<any(csv, xlsx):kind>")
+def survey_responses_file(user: User, slug: str, kind: str) -> Response:
+    survey = survey_or_404(slug)            # roles: needs the right to see the survey (viewer)
+    data, name = export_file(survey, kind, request.args.get("questionnaire") or None)
+    return send_file(data, mimetype=MIMETYPES[kind], as_attachment=True, download_name=name)

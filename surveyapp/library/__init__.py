@@ -1,0 +1,1 @@
+"""The questionnaire library: stored questionnaire versions, upload, text import, the editor and preview."""
