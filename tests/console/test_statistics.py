@@ -311,7 +311,8 @@ def test_a_matrix_question_gets_one_rows_by_options_table(console, teachers):
     section = html[html.index('id="t-q11"'):]
     table = tables_in(section[:section.index("</table>") + 8])
     rows = next(iter(table.values()))
-    assert rows[0] == ["评价项目", "非常满意", "满意", "一般", "不满意", "非常不满意", "不了解", "有效填写人次", "满意度"]
+    assert rows[0] == ["评价项目", "非常满意", "满意", "一般", "不满意", "非常不满意", "不了解", "有效填写人次",
+                       "满意度"]
     # r1: 5, 3, 5, 4 => 2 非常满意, 1 满意, 1 一般 of 4; satisfied 3 of 4
     assert rows[1] == ["平台操作便捷性", "2（50.00%）", "1（25.00%）", "1（25.00%）", "0（0.00%）", "0（0.00%）",
                        "0（0.00%）", "4", "75.00%"]
