@@ -10,7 +10,15 @@ from ..cached_frames import Filters, pick_form, survey_units
 from ..console import bp
 from ..console.access import survey_or_404
 from ..errors import ConsoleError
-from .services import open_variables, pick_open_variable, text_analysis, wordcloud_note, wordcloud_png
+from .services import (
+    WORD_CHOICES,
+    WordChoice,
+    open_variables,
+    pick_open_variable,
+    text_analysis,
+    wordcloud_note,
+    wordcloud_png,
+)
 
 
 def _choice(slug: str):  # noqa: ANN202
@@ -26,11 +34,12 @@ def _choice(slug: str):  # noqa: ANN202
 @bp.route("/surveys/<slug>/text")
 def text_page(slug: str):
     survey, forms, form, filters, variable = _choice(slug)
-    result = text_analysis(survey, form, filters, variable) if variable is not None else None
+    choice = WordChoice.parse(request.args.get("wm"), request.args.get("wc"))
+    result = text_analysis(survey, form, filters, variable, choice) if variable is not None else None
     note = wordcloud_note(survey, form, filters, variable, result.answered) if result is not None else None
     return render_template("console/text.html", survey=survey, forms=forms, form=form, filters=filters,
                            units=survey_units(survey), variables=open_variables(form.questionnaire),
-                           variable=variable, result=result, cloud_note=note)
+                           variable=variable, result=result, cloud_note=note, word_choices=WORD_CHOICES)
 
 
 @bp.route("/surveys/<slug>/text/wordcloud.png")

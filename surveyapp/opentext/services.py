@@ -52,6 +52,36 @@ def pick_open_variable(questionnaire: Questionnaire, variable: str | None) -> Op
     return variables[0] if variables else None
 
 
+WORD_CHOICES = {
+    "word": "实词（名词、动词、形容词、成语）",
+    "all": "全部词语",
+    "keyword": "关键词（TF-IDF）",
+}
+"""The word table's modes on the page: analysis.text word mode by part of speech, every word, or keywords."""
+
+
+@dataclass(frozen=True)
+class WordChoice:
+    """How the page's word table counts: `mode` one of WORD_CHOICES, `tokens` every occurrence (else each
+    word once per answer)."""
+
+    mode: str = "word"
+    tokens: bool = False
+
+    @classmethod
+    def parse(cls, mode: str | None, count: str | None) -> WordChoice:
+        """From query arguments; unknown values give the defaults."""
+        return cls(mode if mode in WORD_CHOICES else "word", count == "tokens")
+
+    def table(self, answers: list) -> pd.DataFrame:
+        """The word table of `answers` (top TOP_WORDS, the rest as 其他) as this choice asks."""
+        from analysis.text import term_table
+
+        return term_table(answers, "keyword" if self.mode == "keyword" else "word", TOP_WORDS,
+                          pos="all" if self.mode == "all" else "content",
+                          count="tokens" if self.tokens else "answers")
+
+
 @dataclass(frozen=True)
 class TextAnalysis:
     """Phrase, word and category tables of one open variable over the valid, filtered rows."""
@@ -60,17 +90,27 @@ class TextAnalysis:
     answered: int
     valid: int
     phrases: tuple[tuple[str, int], ...]
-    words: tuple[tuple[str, int], ...]
+    words: tuple[tuple[str, int, float | None], ...]
+    """Word, count and (keyword mode) TF-IDF weight."""
     categories: tuple[tuple[str, str, int, float | None], ...]
+    choice: WordChoice
 
 
 def _pairs(table: pd.DataFrame) -> tuple[tuple[str, int], ...]:
     return tuple((str(t), int(c)) for t, c in zip(table["term"].tolist(), table["count"].tolist(), strict=True))
 
 
-def text_analysis(survey: Survey, form: SurveyForm, filters: Filters, variable: OpenVariable) -> TextAnalysis:
-    """analysis.text phrase_table (top 20 + 其他), word_table (top 30 + 其他) and category_table, cached."""
-    from analysis.text import category_table, count_answered, open_answers, phrase_table, word_table
+def _weighted(table: pd.DataFrame) -> tuple[tuple[str, int, float | None], ...]:
+    weights = table["weight"].tolist() if "weight" in table else [None] * len(table)
+    return tuple((str(t), int(c), None if w is None else float(w))
+                 for t, c, w in zip(table["term"].tolist(), table["count"].tolist(), weights, strict=True))
+
+
+def text_analysis(survey: Survey, form: SurveyForm, filters: Filters, variable: OpenVariable,
+                  choice: WordChoice = WordChoice()) -> TextAnalysis:
+    """analysis.text phrase_table (top 20 + 其他), the word or keyword table `choice` asks for (top 30 +
+    其他) and category_table, cached."""
+    from analysis.text import category_table, count_answered, open_answers, phrase_table
 
     fp = fingerprint(form.form_ids)
 
@@ -81,11 +121,11 @@ def text_analysis(survey: Survey, form: SurveyForm, filters: Filters, variable: 
         rows = tuple((str(c), str(lbl), int(n), None if r != r else float(r)) for c, lbl, n, r in zip(
             categories["category"].tolist(), categories["label"].tolist(), categories["count"].tolist(),
             categories["ratio"].tolist(), strict=True))
-        return TextAnalysis(variable, count_answered(answers), len(frame),
-                            _pairs(phrase_table(answers, TOP_PHRASES)), _pairs(word_table(answers, TOP_WORDS)),
-                            rows)
+        return TextAnalysis(variable, count_answered(answers), len(frame), _pairs(phrase_table(answers, TOP_PHRASES)),
+                            _weighted(choice.table(answers)), rows, choice)
 
-    return caches().results.get_or_compute(("text", survey.id, form.id, filters, fp, variable.variable), compute)
+    key = ("text", survey.id, form.id, filters, fp, variable.variable, choice)
+    return caches().results.get_or_compute(key, compute)
 
 
 def wordcloud_png(survey: Survey, form: SurveyForm, filters: Filters, variable: OpenVariable) -> bytes:
@@ -116,6 +156,6 @@ def wordcloud_note(survey: Survey, form: SurveyForm, filters: Filters, variable:
     except NothingToDraw:
         if answered == 0:
             return "本题还没有有效回答，无法生成词云。"
-        return (f"{answered} 条回答都是“无”“没有”“暂无”之类的无意见回答或只含停用词，"
+        return (f"{answered} 条回答都是“无”“没有”“暂无”之类的无意见回答，或不含可用的名词、动词、形容词，"
                 "没有可画入词云的词语。")
     return None

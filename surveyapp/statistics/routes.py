@@ -5,11 +5,13 @@ from __future__ import annotations
 from flask import abort, render_template, request
 
 from analysis.errors import NothingToDraw
+from analysis.satisfaction import CLUSTER_LABELS
 
 from ..cached_frames import Filters, pick_form, survey_units
 from ..console import bp
 from ..console.access import survey_or_404
 from ..errors import ConsoleError
+from .crosstabs import CrosstabChoice, crosstab_candidates, crosstab_view
 from .services import MARKERS, METHOD_LABELS, SatisfactionChoice, chart_png, rated_questions, statistics
 
 
@@ -25,13 +27,18 @@ def statistics_page(slug: str):
     survey = survey_or_404(slug, need="view")
     forms, form = _form_or_404(survey, request.args.get("q"))
     filters = Filters.parse(survey, form, request.args.get("unit"), request.args.get("role"))
-    choice, problems = SatisfactionChoice.parse(form.questionnaire, request.args.getlist("sq"),
-                                                request.args.get("method"), request.args.get("target"))
+    args = request.args
+    choice, problems = SatisfactionChoice.parse(form.questionnaire, args.getlist("sq"), args.get("method"),
+                                                args.get("target"), args.get("cluster"))
     stats = statistics(survey, form, filters, choice)
+    pair = CrosstabChoice.parse(form.questionnaire, args.get("xr"), args.get("xc"))
+    row_choices, col_choices = crosstab_candidates(form.questionnaire)
     return render_template("console/statistics.html", survey=survey, forms=forms, form=form, stats=stats,
                            filters=filters, units=survey_units(survey), choice=choice, problems=problems,
                            candidates=rated_questions(form.questionnaire, choice.method),
-                           method_labels=METHOD_LABELS, markers=MARKERS)
+                           method_labels=METHOD_LABELS, markers=MARKERS, cluster_labels=CLUSTER_LABELS,
+                           pair=pair, cross=crosstab_view(survey, form, filters, pair) if pair else None,
+                           row_choices=row_choices, col_choices=col_choices)
 
 
 @bp.route("/surveys/<slug>/statistics/chart.png")

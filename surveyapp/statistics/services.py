@@ -51,13 +51,18 @@ class SatisfactionChoice:
     questions: tuple[str, ...]
     method: str = "top_box"
     target: float = DEFAULT_TARGET
+    cluster: str = "respondent"
+    """What one person's answers are grouped by for the interval: respondents, or units (schools)."""
 
     @classmethod
     def parse(cls, questionnaire: Questionnaire, questions: list[str], method: str | None,
-              target: str | None) -> tuple[SatisfactionChoice, list[str]]:
+              target: str | None, cluster: str | None = None) -> tuple[SatisfactionChoice, list[str]]:
         """The choice from query arguments and Chinese problems with them (defaults used instead)."""
+        from analysis.satisfaction import CLUSTERS
+
         problems = []
         method = method if method in METHOD_LABELS else "top_box"
+        cluster = cluster if cluster in CLUSTERS else "respondent"
         candidates = {q.id for q in questionnaire.questions if q.type in ("scale", "matrix")}
         chosen = tuple(q for q in dict.fromkeys(questions) if q in candidates) or default_rated(questionnaire)
         value = DEFAULT_TARGET
@@ -69,7 +74,7 @@ class SatisfactionChoice:
             except ValueError:
                 problems.append(f"目标值“{target}”无效：请填 0 到 100 之间的数。已按 {DEFAULT_TARGET:g} 计算。")
                 value = DEFAULT_TARGET
-        return cls(chosen, method, value), problems
+        return cls(chosen, method, value, cluster), problems
 
     @property
     def target_fraction(self) -> float:
@@ -109,6 +114,10 @@ def target_marker(rate: float | None, ci95: tuple[float, float] | None, target: 
 class SatisfactionCell:
     rate: float | None
     n: int
+    """Answers counted (several per person when questions or matrix rows are pooled)."""
+    respondents: int
+    n_effective: float | None
+    """The sample size the interval rests on (answers of one person or school are not independent)."""
     na: int
     ci95: tuple[float, float] | None
     marker: str | None
@@ -144,27 +153,47 @@ class Statistics:
     valid_all: int
     valid: int
     tables: tuple[Any, ...]
+    """Every question's table (analysis.tables), a matrix question's one per row."""
+    matrices: dict[str, Any]
+    """The combined rows x options table (analysis.matrix_tables) of each matrix question, by question id."""
     satisfaction: SatisfactionView | None
 
+    def blocks(self) -> list[tuple[Any, list[Any]]]:
+        """The page's order: (table, []) per question, (combined matrix table, its row tables) per matrix."""
+        out: list[tuple[Any, list[Any]]] = []
+        for table in self.tables:
+            question = table.id.split(".", 1)[0]
+            if table.type == "matrix" and question in self.matrices:
+                if out and out[-1][0] is self.matrices[question]:
+                    out[-1][1].append(table)
+                else:
+                    out.append((self.matrices[question], [table]))
+            else:
+                out.append((table, []))
+        return out
 
-def _tables(survey: Survey, form: SurveyForm, filters: Filters, fp: Fingerprint) -> tuple[int, int, tuple]:
+
+def _tables(survey: Survey, form: SurveyForm, filters: Filters, fp: Fingerprint,
+            ) -> tuple[int, int, tuple, dict[str, Any]]:
+    from analysis.matrix_tables import matrix_tables
     from analysis.tables import all_tables
 
-    def compute() -> tuple[int, int, tuple]:
+    def compute() -> tuple[int, int, tuple, dict[str, Any]]:
         frame = form_frame(survey, form, fp)
         part = filtered(frame, filters)
-        return len(frame), len(part), tuple(all_tables(part, form.questionnaire))
+        matrices = {t.id: t for t in matrix_tables(part, form.questionnaire)}
+        return len(frame), len(part), tuple(all_tables(part, form.questionnaire)), matrices
 
     return caches().results.get_or_compute(("tables", survey.id, form.id, filters, fp), compute)
 
 
 def _cell(result: Any, target: float) -> SatisfactionCell:
-    return SatisfactionCell(result.rate, result.n, result.na, result.ci95,
+    return SatisfactionCell(result.rate, result.n, result.respondents, result.n_effective, result.na, result.ci95,
                             target_marker(result.rate, result.ci95, target))
 
 
 def satisfaction_groups(survey: Survey, form: SurveyForm, filters: Filters, fp: Fingerprint,
-                         questions: tuple[str, ...], method: str) -> Any:
+                        questions: tuple[str, ...], method: str, cluster: str = "respondent") -> Any:
     """Per column (role, then all roles): satisfaction_by unit and the pooled rate; or an error text."""
     from analysis.satisfaction import satisfaction, satisfaction_by
 
@@ -178,20 +207,20 @@ def satisfaction_groups(survey: Survey, form: SurveyForm, filters: Filters, fp: 
         if len(roles) > 1:
             parts.append(("", "合计", frame))
         try:
-            return [(code, label, satisfaction_by(part, q, list(questions), method, "unit"),
-                     satisfaction(part, q, list(questions), method)) for code, label, part in parts]
+            return [(code, label, satisfaction_by(part, q, list(questions), method, "unit", cluster=cluster),
+                     satisfaction(part, q, list(questions), method, cluster=cluster)) for code, label, part in parts]
         except ValueError as exc:
             return str(exc)
 
-    return caches().results.get_or_compute(("satisfaction", survey.id, form.id, filters, fp, questions, method),
-                                           compute)
+    key = ("satisfaction", survey.id, form.id, filters, fp, questions, method, cluster)
+    return caches().results.get_or_compute(key, compute)
 
 
 def _satisfaction_view(survey: Survey, form: SurveyForm, filters: Filters, fp: Fingerprint,
                        choice: SatisfactionChoice) -> SatisfactionView | None:
     if not choice.questions:
         return None
-    found = satisfaction_groups(survey, form, filters, fp, choice.questions, choice.method)
+    found = satisfaction_groups(survey, form, filters, fp, choice.questions, choice.method, choice.cluster)
     if isinstance(found, str):
         return SatisfactionView(choice, (), (), None, error=found)
     target = choice.target_fraction
@@ -217,9 +246,9 @@ def statistics(survey: Survey, form: SurveyForm, filters: Filters, choice: Satis
     """Every question's table (analysis.tables.all_tables) of the valid, filtered rows, and satisfaction
     by unit x role (analysis.satisfaction.satisfaction_by); cached by the questionnaire's fingerprint."""
     fp = fingerprint(form.form_ids)
-    valid_all, valid, tables = _tables(survey, form, filters, fp)
+    valid_all, valid, tables, matrices = _tables(survey, form, filters, fp)
     view = _satisfaction_view(survey, form, filters, fp, choice) if choice is not None else None
-    return Statistics(form, filters, fp, fp.responses, valid_all, valid, tables, view)
+    return Statistics(form, filters, fp, fp.responses, valid_all, valid, tables, matrices, view)
 
 
 def find_table(stats: Statistics, table_id: str) -> Any:

@@ -156,9 +156,10 @@ def test_role_filter_on_a_questionnaire_offered_to_two_roles(console, app, add_r
     s_low, s_high = wilson(2, 2)
     p_low, p_high = wilson(0, 1)
     a_low, a_high = wilson(2, 3)
-    assert rows[2][1:] == ["0.00%", "1", "0", f"{pct(p_low)}–{pct(p_high)}", "低于目标",
-                           "100.00%", "2", "0", f"{pct(s_low)}–{pct(s_high)}", "样本不足以证明达标",
-                           "66.67%", "3", "0", f"{pct(a_low)}–{pct(a_high)}", "未达目标（区间含目标）"]
+    # one question answered once per person: respondents = answers, and the plain Wilson interval
+    assert rows[2][1:] == ["0.00%", "1", "1", "0", f"{pct(p_low)}–{pct(p_high)}", "低于目标",
+                           "100.00%", "2", "2", "0", f"{pct(s_low)}–{pct(s_high)}", "样本不足以证明达标",
+                           "66.67%", "3", "3", "0", f"{pct(a_low)}–{pct(a_high)}", "未达目标（区间含目标）"]
 
 
 def test_satisfaction_by_unit_with_wilson_interval_and_markers(console, survey):
@@ -167,10 +168,10 @@ def test_satisfaction_by_unit_with_wilson_interval_and_markers(console, survey):
     # top box (非常满意 + 满意) over answers, 不了解 left out of n:
     # S1: 2 of 3; S2: 1 of 1 (plus one 不了解); all: 3 of 4
     s1, s2, total = wilson(2, 3), wilson(1, 1), wilson(3, 4)
-    assert rows[1] == ["满意度", "n", "不适用", "95%置信区间", "判断"]
-    assert rows[2] == ["第一小学", "66.67%", "3", "0", f"{pct(s1[0])}–{pct(s1[1])}", "未达目标（区间含目标）"]
-    assert rows[3] == ["第二小学", "100.00%", "1", "1", f"{pct(s2[0])}–{pct(s2[1])}", "样本不足以证明达标"]
-    assert rows[4] == ["合计", "75.00%", "4", "1", f"{pct(total[0])}–{pct(total[1])}", "未达目标（区间含目标）"]
+    assert rows[1] == ["满意度", "回答数", "人数", "不适用", "95%置信区间", "判断"]
+    assert rows[2] == ["第一小学", "66.67%", "3", "3", "0", f"{pct(s1[0])}–{pct(s1[1])}", "未达目标（区间含目标）"]
+    assert rows[3] == ["第二小学", "100.00%", "1", "1", "1", f"{pct(s2[0])}–{pct(s2[1])}", "样本不足以证明达标"]
+    assert rows[4] == ["合计", "75.00%", "4", "4", "1", f"{pct(total[0])}–{pct(total[1])}", "未达目标（区间含目标）"]
     # the printed bounds are the textbook ones: S1 about 20.77%-93.85%
     assert pct(s1[0]) == "20.77%" and pct(s1[1]) == "93.85%"
 
@@ -190,7 +191,7 @@ def test_score_method_uses_mean_option_scores(console, survey):
     # sat5 scores 100/80/60/30/0, 不了解 not applicable. S1: (100 + 80 + 60) / 3 = 80.00
     # interval mean ± 1.96 * s / sqrt(n), s = sqrt(((20)^2 + 0 + (20)^2) / 2) = 20
     half = 1.959964 * 20 / math.sqrt(3)
-    assert rows[2][:5] == ["第一小学", "80.00", "3", "0", f"{80 - half:.2f}–{80 + half:.2f}"]
+    assert rows[2][:6] == ["第一小学", "80.00", "3", "3", "0", f"{80 - half:.2f}–{80 + half:.2f}"]
     # all: (100 + 80 + 60 + 80) / 4 = 80.00
     assert rows[4][1] == "80.00"
 
@@ -265,3 +266,75 @@ def test_statistics_tab_is_in_the_survey_nav(console, survey):
     html = console.get(f"/console/surveys/{survey.slug}").get_data(as_text=True)
     for label in ("统计", "开放题", "评分"):
         assert f">{label}</a>" in html
+
+
+def clustered_wilson(y: list[int], m: list[int], z: float = 1.959964) -> tuple[float, float]:
+    """The Wilson interval on the effective sample size of clustered answers (y satisfied of m per cluster):
+    deff = v / (p(1-p)/n), v = k/(k-1) * sum((y - p m)^2) / n^2, n_eff = n / deff (at most n)."""
+    k, n = len(m), sum(m)
+    p = sum(y) / n
+    v = k / (k - 1) * sum((yi - p * mi) ** 2 for yi, mi in zip(y, m, strict=True)) / n ** 2
+    n_eff = min(n, n / (v / (p * (1 - p) / n)))
+    centre = (p + z ** 2 / (2 * n_eff)) / (1 + z ** 2 / n_eff)
+    margin = z * math.sqrt(p * (1 - p) / n_eff + z ** 2 / (4 * n_eff ** 2)) / (1 + z ** 2 / n_eff)
+    return centre - margin, centre + margin
+
+
+@pytest.fixture
+def teachers(console, make_survey, add_response):
+    """teacher-platform's matrix q11 (5 rows on sat5, 不了解 = 0) answered by four teachers in two schools."""
+    survey = make_survey(["teacher-platform"])
+    for unit, codes in (("S1", (5, 5, 4, 4, 3)), ("S1", (3, 3, 3, 2, 2)),
+                        ("S2", (5, 5, 5, 5, 5)), ("S2", (4, 0, 4, 4, 4))):
+        add_response(survey, "teacher", unit, answers={f"q11.r{i}": c for i, c in enumerate(codes, start=1)})
+    return survey
+
+
+def test_pooled_satisfaction_counts_people_and_widens_the_interval(console, teachers):
+    url = f"/console/surveys/{teachers.slug}/statistics"
+    args = {"q": "teacher-platform", "sq": "q11"}
+    rows = tables_in(console.get(url, query_string=args).get_data(as_text=True))["satisfaction-table"]
+    # satisfied of counted per teacher: 4/5, 0/5, 5/5, 4/4 (不了解 left out) => 13 of 19 answers, 4 people
+    # (effective n about 3.6: the upper bound, about 93.6%, reaches the 90% target)
+    low, high = clustered_wilson([4, 0, 5, 4], [5, 5, 5, 4])
+    assert rows[-1] == ["合计", "68.42%", "19", "4", "1", f"{pct(low)}–{pct(high)}", "未达目标（区间含目标）"]
+    plain_low, _ = wilson(13, 19)
+    assert low < plain_low                          # the pooled answers are not 19 independent people
+    by_unit = tables_in(console.get(url, query_string={**args, "cluster": "unit"}).get_data(as_text=True))
+    low, high = clustered_wilson([4, 9], [10, 9])   # schools as clusters: S1 4 of 10, S2 9 of 9
+    assert by_unit["satisfaction-table"][-1][5] == f"{pct(low)}–{pct(high)}"
+
+
+def test_a_matrix_question_gets_one_rows_by_options_table(console, teachers):
+    html = console.get(f"/console/surveys/{teachers.slug}/statistics",
+                       query_string={"q": "teacher-platform"}).get_data(as_text=True)
+    section = html[html.index('id="t-q11"'):]
+    table = tables_in(section[:section.index("</table>") + 8])
+    rows = next(iter(table.values()))
+    assert rows[0] == ["评价项目", "非常满意", "满意", "一般", "不满意", "非常不满意", "不了解", "有效填写人次",
+                       "满意度"]
+    # r1: 5, 3, 5, 4 => 2 非常满意, 1 满意, 1 一般 of 4; satisfied 3 of 4
+    assert rows[1] == ["平台操作便捷性", "2（50.00%）", "1（25.00%）", "1（25.00%）", "0（0.00%）", "0（0.00%）",
+                       "0（0.00%）", "4", "75.00%"]
+    # r2: 5, 3, 5, 不了解 => 不了解 counted as an answer of the row, not in its satisfaction: 2 of 3
+    assert rows[2] == ["系统运行稳定性", "2（50.00%）", "0（0.00%）", "1（25.00%）", "0（0.00%）", "0（0.00%）",
+                       "1（25.00%）", "4", "66.67%"]
+    assert 'id="t-q11.r1"' in section                # each row's own table and chart stay below it
+
+
+def test_cross_table_with_chi_square(console, teachers):
+    html = console.get(f"/console/surveys/{teachers.slug}/statistics",
+                       query_string={"q": "teacher-platform", "xr": "q11.r1", "xc": "unit"}).get_data(as_text=True)
+    rows = tables_in(html)["crosstab-table"]
+    assert rows[0] == ["", "第一小学", "第二小学", "合计"]
+    # r1 by school: S1 5, 3; S2 5, 4
+    assert rows[1] == ["非常满意", "1（50.00%）", "1（50.00%）", "2"]
+    assert rows[2] == ["满意", "0（0.00%）", "1（100.00%）", "1"]
+    assert rows[3] == ["一般", "1（100.00%）", "0（0.00%）", "1"]
+    assert rows[-1] == ["合计", "2", "2", "4"]
+    # over the 3 non-empty rows x 2 columns, expected = row total x 2/4: chi2 = 4 x 0.5^2/0.5 = 2, dof 2,
+    # p = exp(-2/2) for 2 degrees of freedom
+    assert "χ² = 2.000，自由度 2，" in html and f"p = {math.exp(-1):.4f}" in html
+    refused = console.get(f"/console/surveys/{teachers.slug}/statistics",
+                          query_string={"q": "teacher-platform", "xr": "q11.r1", "xc": "q11.r1"})
+    assert refused.status_code == 200 and 'id="crosstab-table"' not in refused.get_data(as_text=True)

@@ -103,3 +103,25 @@ def test_the_tab_opens_on_the_main_open_question(console, make_survey):
     tabs = re.findall(r"[?&;]v=([a-z0-9_.]+)", html)
     assert tabs[0] == "q15"
     assert 'aria-current="page"' in html.split("v=q15", 1)[1].split("</a>", 1)[0]
+
+
+def test_word_table_modes(console, make_survey, add_response):
+    survey = make_survey([Q])
+    # 无 is no opinion (left out of word tables); 灯光 twice in one answer, once in another; 很 is an adverb
+    add_texts(survey, add_response, ["无", "灯光太暗，灯光闪烁", "灯光很暗", "很好"])
+
+    def words(**args):
+        table = tables_in(page(console, survey, **args).get_data(as_text=True))["word-table"]
+        return table[0], {row[0]: row[1:] for row in table[1:]}
+
+    header, default = words()
+    assert header == ["词语", "词频"]
+    assert default["灯光"] == ["2"]                     # two answers mention it: once per answer
+    assert "无" not in default and "很" not in default    # no-opinion answers and adverbs left out
+    _, tokens = words(wc="tokens")
+    assert tokens["灯光"] == ["3"]                      # every occurrence
+    _, every = words(wm="all")
+    assert "很" in every                                # every word, adverbs included
+    header, keywords = words(wm="keyword")
+    assert header == ["词语", "词频", "权重"]
+    assert keywords["灯光"][0] == "2" and float(keywords["灯光"][1]) > 0
