@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from .config import DEV_SECRET, Defaults, from_environment
+from .config import ConfigurationError, Defaults, from_environment, settle_secret_key
 from .database import configure_engine
 from .extensions import csrf, db, login_manager, migrate
 
@@ -26,10 +26,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(from_environment())
     else:
         app.config.update(test_config)
-    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in (DEV_SECRET, "", None):
-        raise RuntimeError("SECRET_KEY must be set to a long random value in production")
+    settle_secret_key(app.config, app.instance_path)
     if app.config["ENV_NAME"] == "production":
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+    _trust_proxies(app)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
@@ -37,6 +37,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+    from .headers import register_security_headers
+    from .respond.ratelimit import init_limiter
+
+    init_limiter(app)
+    register_security_headers(app)
 
     from . import models  # noqa: F401  (registers the tables with the metadata)
     from .errors import register_error_handlers
@@ -51,6 +56,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_commands(app)
     logging.getLogger("surveyapp").setLevel(logging.INFO)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies (0: none, the default), take the client's address, scheme
+    and host from the X-Forwarded-* headers they set (werkzeug's ProxyFix); never trust them otherwise,
+    or any client could pick the address the rate limit counts."""
+    try:
+        proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    except ValueError:
+        raise ConfigurationError(
+            f"TRUSTED_PROXIES must be a number of proxies, not {app.config['TRUSTED_PROXIES']!r}") from None
+    app.config["TRUSTED_PROXIES"] = proxies
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
 
 def _register_blueprints(app: Flask) -> None:

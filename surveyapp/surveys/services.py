@@ -17,7 +17,7 @@ from questionnaires import SHIPPED, InputError, Questionnaire, load_folder, load
 
 from ..errors import ConsoleError
 from ..extensions import db
-from ..models import SURVEY_STATUSES, Form, QuestionnaireVersion, Survey, Unit
+from ..models import SURVEY_STATUSES, Form, QuestionnaireVersion, Survey, Unit, UnitLink
 from .units import UnitRow
 
 logger = logging.getLogger(__name__)
@@ -92,6 +92,7 @@ def create_survey(title: str, slug: str, forms: list[FormSpec], units: list[Unit
     for row in units:
         survey.units.append(Unit(code=row.code, name=row.name, district=row.district))
     db.session.flush()
+    _add_unit_links(survey)
     logger.info("Survey %s created with %d forms and %d units", slug, len(forms), len(units))
     return survey
 
@@ -122,15 +123,25 @@ class Link:
     url: str
 
 
+def _add_unit_links(survey: Survey) -> None:
+    """One unguessable link token per form x unit of a new survey."""
+    db.session.add_all(UnitLink(form_id=form.id, unit_id=unit.id) for form in survey.forms for unit in survey.units)
+    db.session.flush()
+
+
 def survey_links(survey: Survey, base_url: str) -> list[Link]:
-    """Every form x unit public URL (and one per form without unit when the survey has no units)."""
+    """Every form x unit public URL, ``/s/<link token>`` (one per form, ``/s/<form token>``, when the survey
+    has no units)."""
     base = base_url.rstrip("/")
+    tokens = dict(((form_id, unit_id), token) for form_id, unit_id, token in db.session.execute(
+        sa.select(UnitLink.form_id, UnitLink.unit_id, UnitLink.token)
+        .join(Form, Form.id == UnitLink.form_id).where(Form.survey_id == survey.id)))
     links = []
     for form in survey.forms:
         if not survey.units:
             links.append(Link(form, None, f"{base}/s/{form.token}"))
         for unit in survey.units:
-            links.append(Link(form, unit, f"{base}/s/{form.token}/{unit.code}"))
+            links.append(Link(form, unit, f"{base}/s/{tokens[form.id, unit.id]}"))
     return links
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tests.respond.conftest import unit_url
 from tests.respond.helpers import open_page, post_answers, responses
 
 PARENT_POST = {
@@ -19,7 +20,7 @@ PARENT_POST = {
 
 def _parent_url(make_survey):
     survey = make_survey(["parent-platform"], units=(("S1", "第一小学"),))
-    return f"/s/{survey.forms[0].token}/S1"
+    return unit_url(survey, "S1")
 
 
 def test_parent_page_with_its_css_and_js_is_under_60_kb(client, make_survey):
