@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, NoAppException
 
 from . import admin, stats_commands, text_commands
 from .questionnaires import questionnaires_group
@@ -22,8 +22,15 @@ def register_commands(app: Flask) -> None:
 
 def make_cli() -> FlaskGroup:
     from .. import create_app
+    from ..config import ConfigurationError
 
-    return FlaskGroup(create_app=lambda: create_app(), help="Satisfaction surveys: collect, analyse, score.")
+    def load() -> Flask:
+        try:
+            return create_app()
+        except ConfigurationError as exc:          # printed by click as "Error: ...", exit status 2
+            raise NoAppException(str(exc)) from exc
+
+    return FlaskGroup(create_app=load, help="Satisfaction surveys: collect, analyse, score.")
 
 
 cli = make_cli()

@@ -202,9 +202,10 @@ def _questionnaire_html(target: Target, form: FlaskForm, *, problems=(), banner:
         question = questionnaire.question(problem.variable)
         errors.setdefault(problem.variable, qforms.problem_message(question, problem))
         first_error = first_error or f"q-{question.id}"
+    values = _values(form, questionnaire)
     context = dict(
         q=questionnaire, target=target, form=form,
-        values=_values(form, questionnaire), errors=errors,
+        values=values, numbers=qforms.display_numbers(questionnaire, values), errors=errors,
         error_questions=len({v.split(".")[0] for v in errors}),
         first_error=first_error, banner=banner, intro=_paragraphs(questionnaire.intro),
         submit_field=qforms.SUBMIT_FIELD, started_field=qforms.STARTED_FIELD, forms=qforms,
