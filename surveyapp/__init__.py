@@ -15,8 +15,11 @@ from .extensions import csrf, db, login_manager, migrate
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: defaults, then instance/config.py, then the environment (or `test_config`)."""
+def create_app(test_config: dict[str, Any] | None = None, *, when_key_missing: str = "refuse") -> Flask:
+    """Build the app: defaults, then instance/config.py, then the environment (or `test_config`).
+
+    Without a SECRET_KEY the app refuses to start unless it is a development start
+    (see `surveyapp.config.settle_secret_key`, which `when_key_missing` is passed to)."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(Defaults)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -26,7 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(from_environment())
     else:
         app.config.update(test_config)
-    settle_secret_key(app.config, app.instance_path)
+    settle_secret_key(app.config, app.instance_path, when_key_missing)
     if app.config["ENV_NAME"] == "production":
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     _trust_proxies(app)

@@ -59,16 +59,17 @@ def from_environment() -> dict[str, Any]:
     return settings
 
 
-def settle_secret_key(config: dict[str, Any], instance_path: str | Path) -> None:
-    """Check ENV_NAME and SECRET_KEY and, on a development machine, fill in the kept random key.
+def settle_secret_key(config: dict[str, Any], instance_path: str | Path, when_missing: str = "refuse") -> None:
+    """Check ENV_NAME and SECRET_KEY and, when no key is given, fill in the development key or refuse.
 
     - ENV_NAME must be "production", "development" or unset: a misspelt value (`prod`) refuses to start
       instead of being taken for either;
-    - production needs a SECRET_KEY of at least 32 characters;
-    - without a SECRET_KEY, the key kept in SECRET_KEY_FILE (default ``<instance>/secret_key``) is used;
-      only ENV_NAME=development (which `make run` sets) writes that file, once, with a new random key
-      (mode 0600);
-    - any other start without a key refuses. There is no built-in key.
+    - production needs a SECRET_KEY of at least 32 characters, given in the settings;
+    - otherwise, without a SECRET_KEY, the key kept in SECRET_KEY_FILE (default ``<instance>/secret_key``)
+      is used. It is made once (random, mode 0600) by a development start: ENV_NAME=development (which
+      `make run` sets) or `when_missing="keep"` (`surveyapp run`, the development server);
+    - `when_missing="ephemeral"` (the other `surveyapp` commands, which serve nothing) takes a random key
+      for this process alone; any other start without a key refuses. There is no built-in key.
 
     Raises ConfigurationError with what to set.
     """
@@ -88,12 +89,18 @@ def settle_secret_key(config: dict[str, Any], instance_path: str | Path) -> None
             "SECRET_KEY is not set: production needs a random SECRET_KEY of at least "
             f"{MIN_KEY_LENGTH} characters (python -c 'import secrets; print(secrets.token_urlsafe(32))')")
     path = Path(config.get("SECRET_KEY_FILE") or Path(instance_path) / KEY_FILE)
-    config["SECRET_KEY"] = _kept_key(path, create=env_name == "development")
+    if env_name == "development" or when_missing == "keep":
+        config["SECRET_KEY"] = _kept_key(path, create=True)
+    elif path.exists() or when_missing != "ephemeral":
+        config["SECRET_KEY"] = _kept_key(path, create=False)
+    else:
+        config["SECRET_KEY"] = secrets.token_urlsafe(48)
 
 
 def _kept_key(path: Path, create: bool) -> str:
     """The development key kept in `path`; made (once, mode 0600) when `create`, else it must exist."""
     if create:
+        path.parent.mkdir(parents=True, exist_ok=True)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:

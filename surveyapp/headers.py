@@ -6,8 +6,8 @@
 - ``X-Content-Type-Options: nosniff``: a download or an uploaded file is never run as another type;
 - ``Referrer-Policy: same-origin``: link tokens in the URL never reach another site, while a post keeps
   its same-site Referer (Flask-WTF checks it on HTTPS);
-- ``Cache-Control: no-store`` on every response that does not set its own: console pages and downloads
-  hold evaluators' data, questionnaire pages a one-time submit token; static files keep their caching.
+- ``Cache-Control: no-store`` on every response but static files (which keep their revalidated caching):
+  console pages and downloads hold evaluators' data, questionnaire pages a one-time submit token.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from flask import Flask
+from flask import Flask, request
 from werkzeug.wrappers import Response
 
 from .errors import STYLE
@@ -47,7 +47,8 @@ HEADERS = {
 def add_security_headers(response: Response) -> Response:
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
-    if "Cache-Control" not in response.headers:
+    endpoint = request.endpoint or ""
+    if endpoint != "static" and not endpoint.endswith(".static"):
         response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import click
 from flask import Flask
 from flask.cli import FlaskGroup, NoAppException
 
@@ -25,8 +26,12 @@ def make_cli() -> FlaskGroup:
     from ..config import ConfigurationError
 
     def load() -> Flask:
+        # `surveyapp run` is the development server: it keeps a generated key in the instance folder; the
+        # other commands serve nothing and sign nothing that outlives them, so they never need the key
+        context = click.get_current_context(silent=True)
+        serving = context is not None and context.info_name == "run"
         try:
-            return create_app()
+            return create_app(when_key_missing="keep" if serving else "ephemeral")
         except ConfigurationError as exc:          # printed by click as "Error: ...", exit status 2
             raise NoAppException(str(exc)) from exc
 

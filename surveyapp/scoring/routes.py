@@ -6,7 +6,7 @@ import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 
-from analysis.scoring import ScoringError, load_indicators
+from analysis.scoring import ScoringError
 from analysis.scoring.table import table_rows
 
 from ..console import bp
@@ -14,6 +14,7 @@ from ..console.access import survey_or_404
 from ..console.forms import PostForm
 from ..errors import ConsoleError
 from .services import (
+    cached_indicators,
     inputs_by_index,
     load_scoring_inputs,
     parse_scoring_form,
@@ -43,7 +44,7 @@ def scoring(slug: str):
     files, chosen = _indicators_or_404(request.args.get("indicators"))
     if chosen is None:
         return render_template("console/scoring.html", survey=survey, files=files, chosen=None)
-    system = load_indicators(chosen.path)
+    system = cached_indicators(chosen.path)
     form = PostForm()
     problems: dict[str, str] = {}
     if request.method == "POST":

@@ -8,6 +8,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -38,17 +39,35 @@ class IndicatorFile:
     path: Path
 
 
-def indicator_files(folder: Path | None = None) -> list[IndicatorFile]:
-    """The indicator systems shipped in questionnaires/indicators/ (files that fail to load are left out)."""
+@lru_cache(maxsize=64)
+def _parsed_indicators(path: str, mtime_ns: int, size: int) -> tuple[Any, InputError | None]:
     from analysis.scoring import load_indicators
 
+    try:
+        return load_indicators(Path(path)), None
+    except InputError as exc:
+        return None, exc
+
+
+def cached_indicators(path: Path) -> Any:
+    """The indicator system of `path`, parsed once per version of the file (its path, mtime and size),
+    not on every request; raises the file's InputError."""
+    stat = path.stat()
+    system, error = _parsed_indicators(str(path), stat.st_mtime_ns, stat.st_size)
+    if error is not None:
+        raise error
+    return system
+
+
+def indicator_files(folder: Path | None = None) -> list[IndicatorFile]:
+    """The indicator systems shipped in questionnaires/indicators/ (files that fail to load are left out)."""
     folder = folder or Path(current_app.config.get("CONSOLE_INDICATORS_DIR", INDICATORS_DIR))
     found = []
     for path in sorted(folder.glob("*.y*ml")):
         if not INDICATOR_NAME.match(path.name):
             continue
         try:
-            found.append(IndicatorFile(path.name, load_indicators(path).title, path))
+            found.append(IndicatorFile(path.name, cached_indicators(path).title, path))
         except InputError as exc:
             logger.warning("Indicator file %s left out: %s", path, exc)
     return found
@@ -177,9 +196,9 @@ def score_survey(survey: Survey, indicators: IndicatorFile, inputs: ScoringInput
     Returns the ScoreResult, or the ScoringError naming every leaf that cannot be scored (not raised, so
     the page can show the problems next to the form).
     """
-    from analysis.scoring import ScoringError, load_indicators, score_system
+    from analysis.scoring import ScoringError, score_system
 
-    system = load_indicators(indicators.path)
+    system = cached_indicators(indicators.path)
     frames, questionnaires, fps = all_frames(survey)
     stamp = indicators.path.stat().st_mtime_ns
 
