@@ -23,8 +23,8 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('form', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('code_links', sa.Boolean(), server_default=sa.false(), nullable=False))
+    # a plain ADD COLUMN (SQLite too): a batch copy of form would trip over the rows that refer to it
+    op.add_column('form', sa.Column('code_links', sa.Boolean(), server_default=sa.false(), nullable=False))
     op.execute(sa.text('UPDATE form SET code_links = :yes').bindparams(yes=True))
 
     unit_link = op.create_table('unit_link',
@@ -51,7 +51,7 @@ def upgrade():
     op.create_table('rate_limit_counter',
     sa.Column('counter_key', sa.String(length=255), nullable=False),
     sa.Column('hits', sa.Integer(), nullable=False),
-    sa.Column('expires_at', sa.Float(), nullable=False),
+    sa.Column('expires_at', sa.Double(), nullable=False),
     sa.PrimaryKeyConstraint('counter_key', name=op.f('pk_rate_limit_counter'))
     )
     with op.batch_alter_table('rate_limit_counter', schema=None) as batch_op:
