@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import logging
 import random
+import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from ipaddress import ip_address
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app, request
@@ -70,14 +70,17 @@ def warn_if_behind_an_untrusted_proxy() -> None:
 _warned = False
 
 _counters = RateLimitCounter.__table__
-_UPSERT = sa.text(
-    "INSERT INTO rate_limit_counter (counter_key, hits, expires_at) VALUES (:key, :amount, :now + :expiry) "
+_UPSERT_SQL = (
+    "INSERT INTO rate_limit_counter (counter_key, hits, expires_at) VALUES ({key}, {amount}, {now} + {expiry}) "
     "ON CONFLICT (counter_key) DO UPDATE SET "
-    "hits = CASE WHEN rate_limit_counter.expires_at <= :now THEN :amount "
-    "ELSE rate_limit_counter.hits + :amount END, "
-    "expires_at = CASE WHEN rate_limit_counter.expires_at <= :now THEN :now + :expiry "
+    "hits = CASE WHEN rate_limit_counter.expires_at <= {now} THEN {amount} "
+    "ELSE rate_limit_counter.hits + {amount} END, "
+    "expires_at = CASE WHEN rate_limit_counter.expires_at <= {now} THEN {now} + {expiry} "
     "ELSE rate_limit_counter.expires_at END "
     "RETURNING hits")
+_UPSERT = sa.text(_UPSERT_SQL.format(key=":key", amount=":amount", now=":now", expiry=":expiry"))
+_UPSERT_SQLITE = _UPSERT_SQL.format(key=":key", amount=":amount", now=":now", expiry=":expiry")
+_PURGE_SQLITE = "DELETE FROM rate_limit_counter WHERE expires_at <= :now"
 
 
 class DatabaseStorage(Storage):
@@ -87,24 +90,31 @@ class DatabaseStorage(Storage):
     in a transaction whose commit does not wait for the disk (SQLite: synchronous=NORMAL for that commit,
     PostgreSQL: synchronous_commit off): a counter lost to a power cut costs nothing, an fsync per post
     would halve the rate of stored answers. On SQLite the write takes its turn with the response writes
-    (`surveyapp.respond.services.serialized_write`). Only the fixed-window strategy is supported.
+    (`surveyapp.respond.services.serialized_write`) and goes straight to the driver (SQLAlchemy's execution
+    machinery cost three times the statement itself). Only the fixed-window strategy is supported.
     """
 
     STORAGE_SCHEME = [SCHEME]
 
     @property
-    def base_exceptions(self) -> type[Exception]:
-        return sa.exc.SQLAlchemyError
+    def base_exceptions(self) -> tuple[type[Exception], ...]:
+        return (sa.exc.SQLAlchemyError, sqlite3.Error)
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         from .services import serialized_write
 
-        now = time.time()
-        with serialized_write(), _unsynced(db.engine) as connection:
-            hits = connection.execute(_UPSERT, {"key": key, "amount": amount, "now": now,
-                                                "expiry": float(expiry)}).scalar_one()
-            if random.randrange(PURGE_ONE_IN) == 0:
-                connection.execute(sa.delete(_counters).where(_counters.c.expires_at <= now))
+        engine = db.engine
+        params = {"key": key, "amount": amount, "now": time.time(), "expiry": float(expiry)}
+        purge = random.randrange(PURGE_ONE_IN) == 0
+        with serialized_write():
+            if engine.dialect.name == "sqlite":
+                return _sqlite_incr(engine, params, purge)
+            with engine.begin() as connection:
+                if engine.dialect.name == "postgresql":
+                    connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+                hits = connection.execute(_UPSERT, params).scalar_one()
+                if purge:
+                    connection.execute(sa.delete(_counters).where(_counters.c.expires_at <= params["now"]))
         return int(hits)
 
     def _row(self, key: str) -> tuple[int, float] | None:
@@ -138,27 +148,27 @@ class DatabaseStorage(Storage):
             connection.execute(sa.delete(_counters).where(_counters.c.counter_key == key))
 
 
-@contextmanager
-def _unsynced(engine: sa.Engine) -> Iterator[sa.Connection]:
-    """A transaction on `engine` whose commit skips the wait for the disk; committed at the end, rolled
-    back on an error. SQLite's connections are durable (synchronous=FULL) again afterwards."""
-    sqlite = engine.dialect.name == "sqlite"
-    with engine.connect() as connection:
-        if sqlite:
-            connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
-        elif engine.dialect.name == "postgresql":
-            connection.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+def _sqlite_incr(engine: sa.Engine, params: dict[str, Any], purge: bool) -> int:
+    """The counter write on SQLite, on a pooled connection with synchronous=NORMAL for this one commit (in
+    WAL mode: consistent, no fsync); the connection goes back to the pool durable (FULL) again."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA synchronous=NORMAL")
         try:
-            yield connection
-            connection.commit()
+            hits = cursor.execute(_UPSERT_SQLITE, params).fetchall()[0][0]
+            if purge:
+                cursor.execute(_PURGE_SQLITE, params)
+            raw.commit()
         except BaseException:
-            connection.rollback()
+            raw.rollback()
             raise
         finally:
-            if sqlite:
-                try:
-                    connection.exec_driver_sql("PRAGMA synchronous=FULL")
-                    connection.commit()
-                except BaseException:
-                    connection.invalidate()         # never back to the pool without its durable setting
-                    raise
+            try:
+                cursor.execute("PRAGMA synchronous=FULL")
+            except BaseException:
+                raw.invalidate()                    # never back to the pool without its durable setting
+                raise
+        return int(hits)
+    finally:
+        raw.close()
