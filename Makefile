@@ -19,6 +19,8 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 
 install: $(VENV)/.installed
 
+# make run is a development start: the app keeps a random key in instance/secret_key (made once, mode 0600)
+run: export SURVEYAPP_ENV_NAME = development
 run: install
 	$(BIN)/surveyapp db upgrade
 	$(BIN)/surveyapp demo --base-url http://$(HOST):$(PORT)

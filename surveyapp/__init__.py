@@ -7,17 +7,19 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from .config import DEV_SECRET, Defaults, from_environment
+from .config import ConfigurationError, Defaults, from_environment, settle_secret_key
 from .database import configure_engine
 from .extensions import csrf, db, login_manager, migrate
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the app: defaults, then instance/config.py, then the environment (or `test_config`)."""
+def create_app(test_config: dict[str, Any] | None = None, *, when_key_missing: str = "refuse") -> Flask:
+    """Build the app: defaults, then instance/config.py, then the environment (or `test_config`).
+
+    Without a SECRET_KEY the app refuses to start unless it is a development start
+    (see `surveyapp.config.settle_secret_key`, which `when_key_missing` is passed to)."""
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_object(Defaults)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
@@ -27,18 +29,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(from_environment())
     else:
         app.config.update(test_config)
-    if app.config["ENV_NAME"] == "production" and app.config["SECRET_KEY"] in (DEV_SECRET, "", None):
-        raise RuntimeError("SECRET_KEY must be set to a long random value in production")
+    settle_secret_key(app.config, app.instance_path, when_key_missing)
     if app.config["ENV_NAME"] == "production":
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
-
     _trust_proxies(app)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+    from .headers import register_security_headers
+    from .respond.ratelimit import init_limiter
+
+    init_limiter(app)
+    register_security_headers(app)
 
     from . import models  # noqa: F401  (registers the tables with the metadata)
     from .errors import register_error_handlers
@@ -55,20 +61,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies (0: none, the default), take the client's address, scheme
+    and host from the X-Forwarded-* headers they set (werkzeug's ProxyFix); never trust them otherwise,
+    or any client could pick the address the rate limit counts."""
+    try:
+        proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    except ValueError:
+        raise ConfigurationError(
+            f"TRUSTED_PROXIES must be a number of proxies, not {app.config['TRUSTED_PROXIES']!r}") from None
+    app.config["TRUSTED_PROXIES"] = proxies
+    if proxies > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+
+
 def _register_blueprints(app: Flask) -> None:
     from .blueprints import BLUEPRINTS
 
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
 
-
-def _trust_proxies(app: Flask) -> None:
-    """Behind `TRUSTED_PROXIES` reverse proxies (0 = none, the default), take the client's address and
-    scheme from the X-Forwarded-For / X-Forwarded-Proto values those proxies append; never otherwise, as a
-    client can send these headers itself."""
-    value = app.config.get("TRUSTED_PROXIES", 0)
-    count = int(value) if str(value).strip().isdigit() else -1
-    if count < 0:
-        raise RuntimeError(f"TRUSTED_PROXIES must be the number of reverse proxies in front (0 = none), got {value!r}")
-    if count:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]

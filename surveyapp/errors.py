@@ -19,11 +19,15 @@ MESSAGES = {
     500: "服务器暂时出现问题，请稍后再试。您的答卷未被保存。",
 }
 
+STYLE = """body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;padding:2rem 1rem;
+color:#222;background:#f5f6f8}main{max-width:32rem;margin:auto;background:#fff;border-radius:8px;padding:1.5rem}
+h1{font-size:1.25rem}"""
+"""The error page's own style: inline, so that it shows without any other file (its hash is allowed by the
+Content-Security-Policy, see `surveyapp.headers`)."""
+
 PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1"><title>{{ title }}</title>
-<style>body{font-family:system-ui,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;padding:2rem 1rem;
-color:#222;background:#f5f6f8}main{max-width:32rem;margin:auto;background:#fff;border-radius:8px;padding:1.5rem}
-h1{font-size:1.25rem}</style></head><body><main><h1>{{ title }}</h1><p>{{ message }}</p></main></body></html>"""
+<style>""" + STYLE + """</style></head><body><main><h1>{{ title }}</h1><p>{{ message }}</p></main></body></html>"""
 
 
 def error_page(status: int, title: str, message: str) -> tuple[str, int]:

@@ -233,6 +233,9 @@ class Form(db.Model):
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("questionnaire_version.id"), index=True)
     role: Mapped[str] = mapped_column(sa.String(20))
     token: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_token)
+    code_links: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    """Whether ``/s/<token>/<unit code>`` still opens the form: only forms made before per-unit link
+    tokens (their printed links keep working); every other form is reached through its `UnitLink`s."""
 
     survey: Mapped[Survey] = relationship(back_populates="forms")
     version: Mapped[QuestionnaireVersion] = relationship()
@@ -269,6 +272,31 @@ class UnitTarget(db.Model):
     margin: Mapped[float | None] = mapped_column(nullable=True)
 
     unit: Mapped[Unit] = relationship(back_populates="targets")
+
+
+class UnitLink(db.Model):
+    """The public link of a form in one unit: ``/s/<token>``, an unguessable token per form x unit, so a
+    school's link cannot be turned into another school's by editing it."""
+
+    __tablename__ = "unit_link"
+    __table_args__ = (sa.UniqueConstraint("form_id", "unit_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    form_id: Mapped[int] = mapped_column(sa.ForeignKey("form.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("unit.id"), index=True)
+    token: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_token)
+
+    form: Mapped[Form] = relationship()
+    unit: Mapped[Unit] = relationship()
+
+
+class RateLimitCounter(db.Model):
+    """A fixed-window counter of the submission rate limit (`surveyapp.respond.ratelimit`)."""
+
+    __tablename__ = "rate_limit_counter"
+    counter_key: Mapped[str] = mapped_column(sa.String(255), primary_key=True)
+    hits: Mapped[int] = mapped_column()
+    expires_at: Mapped[float] = mapped_column(index=True)
+    """Seconds since the epoch at which the window ends."""
 
 
 class Response(db.Model):

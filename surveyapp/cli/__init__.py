@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import click
 from flask import Flask
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, NoAppException
 
 from . import admin, stats_commands, text_commands
 from .questionnaires import questionnaires_group
@@ -22,8 +23,19 @@ def register_commands(app: Flask) -> None:
 
 def make_cli() -> FlaskGroup:
     from .. import create_app
+    from ..config import ConfigurationError
 
-    return FlaskGroup(create_app=lambda: create_app(), help="Satisfaction surveys: collect, analyse, score.")
+    def load() -> Flask:
+        # `surveyapp run` is the development server: it keeps a generated key in the instance folder; the
+        # other commands serve nothing and sign nothing that outlives them, so they never need the key
+        context = click.get_current_context(silent=True)
+        serving = context is not None and context.info_name == "run"
+        try:
+            return create_app(when_key_missing="keep" if serving else "ephemeral")
+        except ConfigurationError as exc:          # printed by click as "Error: ...", exit status 2
+            raise NoAppException(str(exc)) from exc
+
+    return FlaskGroup(create_app=load, help="Satisfaction surveys: collect, analyse, score.")
 
 
 cli = make_cli()

@@ -228,8 +228,31 @@ def problem_message(question: Question, problem: AnswerProblem) -> str:
     return "此题的回答无效，请检查"
 
 
-def condition_note(questionnaire: Questionnaire, question: Question) -> str:
-    """The note under a conditional question (seen without JavaScript), e.g. '（仅当第5题选择“是”时作答）'."""
+def display_numbers(questionnaire: Questionnaire, values: dict[str, Any]) -> dict[str, int | None]:
+    """The number shown before each question: 1, 2, 3 … over the questions visible for `values` (the
+    answers on the page, variable -> set of codes or text), None for a hidden one.
+
+    A question is visible when its show_if holds for the answers of the visible questions before it (the
+    page's script applies the same rule as answers change). With no answers, every conditional question
+    is hidden.
+    """
+    numbers: dict[str, int | None] = {}
+    shown: dict[str, Any] = {}
+    count = 0
+    for question in questionnaire.questions:
+        if questionnaire.is_visible(question, shown):
+            count += 1
+            numbers[question.id] = count
+            shown.update((var, values.get(var)) for var in question.variables)
+        else:
+            numbers[question.id] = None
+    return numbers
+
+
+def condition_note(questionnaire: Questionnaire, question: Question,
+                   numbers: dict[str, int | None] | None = None) -> str:
+    """The note under a conditional question (seen without JavaScript), e.g. '（仅当第5题选择“是”时作答）';
+    the question it depends on is named by its shown number (`display_numbers`) when it has one."""
     if not question.show_if:
         return ""
     parts = []
@@ -240,7 +263,8 @@ def condition_note(questionnaire: Questionnaire, question: Question) -> str:
             option = target.option_by_code(code)
             label = str(code) if option is None else (OTHER_LABEL if option.other else option.label)
             labels.append(f"“{label}”")
-        parts.append(f"第{target.number}题选择{'或'.join(labels)}")
+        number = (numbers or {}).get(target.id) or target.number
+        parts.append(f"第{number}题选择{'或'.join(labels)}")
     return f"（仅当{'，且'.join(parts)}时作答）"
 
 

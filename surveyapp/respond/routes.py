@@ -1,4 +1,4 @@
-"""Public questionnaire pages: ``/s/<form token>`` and ``/s/<form token>/<unit code>``.
+"""Public questionnaire pages: ``/s/<link token>`` (see the end of this docstring for every link form).
 
 GET shows the questionnaire; POST validates it through `clean_answers`, stores one response, commits once
 and redirects (303) to the thank-you page. Refusals, each a Chinese page:
@@ -13,7 +13,13 @@ and redirects (303) to the thank-you page. Refusals, each a Chinese page:
 - answers with problems: 422 with messages beside the questions and every other answer kept;
 - a second response from the same browser (cookie) when the survey does not allow repeats: 409 on POST,
   a friendly "already answered" page on GET;
-- a re-sent submission (same one-time submit token): the thank-you page again, no second row.
+- a re-sent submission (same one-time submit token): the thank-you page again, no second row;
+- a submit token the server did not issue for this form and unit (made up, or from another school's
+  page): 400 with the answers kept and a fresh token; one older than a day: the same "页面已过期" page;
+- more posts from one address than SUBMIT_RATE_LIMIT allows: 429 with the answers kept.
+
+Links: ``/s/<unit link token>`` (one unguessable token per form x unit), ``/s/<form token>`` for surveys
+without units, and ``/s/<form token>/<unit code>`` only for forms made before unit links existed.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from flask import current_app, g, make_response, redirect, render_template, request, url_for
+from flask_limiter import RateLimitExceeded
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from markupsafe import escape
@@ -37,6 +44,7 @@ from ..errors import error_page
 from ..extensions import db
 from . import bp, services
 from . import forms as qforms
+from .ratelimit import limiter, submit_limit, warn_if_behind_an_untrusted_proxy
 
 CLIENT_COOKIE = "sa_cid"
 CLIENT_COOKIE_AGE = 2 * 365 * 24 * 3600
@@ -73,16 +81,24 @@ class Target:
 
 
 def _form_and_unit(token: str, unit_code: str | None) -> tuple[services.FormRef, services.UnitRef | None]:
-    """The form and unit of a public URL (immutable, cached per process); Refusal 404 for a bad link."""
-    form = services.form_ref(token)
-    if form is None:
-        raise Refusal(404, "问卷链接无效",
-                      "没有找到这份问卷，请检查链接是否完整，或向发放问卷的老师重新索取链接。")
+    """The form and unit of a public URL (immutable, cached per process); Refusal 404 for a bad link.
+
+    ``/s/<token>`` is a unit link (form and school) or, in a survey without units, a form;
+    ``/s/<form token>/<unit code>`` opens only forms made before unit links (their printed links)."""
     if unit_code is None:
-        if form.has_units:
+        found = services.public_target(token)
+        if found is None:
+            raise Refusal(404, "问卷链接无效",
+                          "没有找到这份问卷，请检查链接是否完整，或向发放问卷的老师重新索取链接。")
+        form, unit = found
+        if unit is None and form.has_units:
             raise Refusal(404, "请使用学校的专属链接",
                           "本问卷需要通过学校（单位）的专属链接或二维码填写，请向学校索取完整的链接。")
-        return form, None
+        return form, unit
+    form = services.form_ref(token)
+    if form is None or not form.code_links:
+        raise Refusal(404, "问卷链接无效",
+                      "没有找到这份问卷，请检查链接是否完整，或向发放问卷的老师重新索取链接。")
     unit = services.unit_ref(form, unit_code)
     if unit is None:
         raise Refusal(404, "问卷链接无效",
@@ -95,7 +111,7 @@ def _target(token: str, unit_code: str | None, client_hash_of: str | None = None
     also that browser's earlier submit tokens, read in the same statement as the survey."""
     form, unit = _form_and_unit(token, unit_code)
     client_hash = None if client_hash_of is None else _client_hash(form, client_hash_of)
-    survey, previous = services.survey_and_tokens(form, client_hash)
+    survey, previous = services.survey_and_tokens(form, client_hash, unit)
     if survey is None:                                  # a form is never deleted; a restored database?
         raise Refusal(404, "问卷链接无效", "没有找到这份问卷，请检查链接是否完整。")
     return Target(form, survey, unit, form.questionnaire, tuple(previous))
@@ -186,9 +202,10 @@ def _questionnaire_html(target: Target, form: FlaskForm, *, problems=(), banner:
         question = questionnaire.question(problem.variable)
         errors.setdefault(problem.variable, qforms.problem_message(question, problem))
         first_error = first_error or f"q-{question.id}"
+    values = _values(form, questionnaire)
     context = dict(
         q=questionnaire, target=target, form=form,
-        values=_values(form, questionnaire), errors=errors,
+        values=values, numbers=qforms.display_numbers(questionnaire, values), errors=errors,
         error_questions=len({v.split(".")[0] for v in errors}),
         first_error=first_error, banner=banner, intro=_paragraphs(questionnaire.intro),
         submit_field=qforms.SUBMIT_FIELD, started_field=qforms.STARTED_FIELD, forms=qforms,
@@ -239,10 +256,11 @@ def _fresh_page(target: Target) -> HTTPResponse:
     submit token and signed start time filled in (escaped as the template escapes them), the same bytes
     a full render gives - at a tenth of its cost, which matters when a notice reaches every parent at
     once."""
+    secret = current_app.config["SECRET_KEY"]
     values = {
         "csrf": generate_csrf(),
-        "submit": services.new_submit_token(),
-        "started": services.sign_start(current_app.config["SECRET_KEY"], target.form),
+        "submit": services.new_submit_token(secret, target.form, target.unit),
+        "started": services.sign_start(secret, target.form),
         "unit": target.unit.name if target.unit is not None else "",
         "action": request.path,
     }
@@ -254,18 +272,20 @@ def _fresh_page(target: Target) -> HTTPResponse:
 
 
 def _posted_form(target: Target) -> FlaskForm:
-    """The posted form; the submit token and start time are renewed when missing or not genuine."""
+    """The posted form; the submit token and start time are renewed when missing, expired or not genuine."""
     form = qforms.questionnaire_form_class(target.questionnaire)()
-    if services.valid_submit_token(form[qforms.SUBMIT_FIELD].data) is None:
-        form[qforms.SUBMIT_FIELD].data = services.new_submit_token()
     secret = current_app.config["SECRET_KEY"]
+    _, token_state = services.check_submit_token(secret, target.form, target.unit, form[qforms.SUBMIT_FIELD].data)
+    if token_state != "ok":
+        form[qforms.SUBMIT_FIELD].data = services.new_submit_token(secret, target.form, target.unit)
     if not services.valid_start(secret, target.form, form[qforms.STARTED_FIELD].data):
         form[qforms.STARTED_FIELD].data = services.sign_start(secret, target.form)
     return form
 
 
-def _thanks_redirect(form: services.FormRef, client_id: str | None = None, is_new: bool = False) -> HTTPResponse:
-    response = redirect(url_for("respond.thanks", token=form.token), code=303)
+def _thanks_redirect(client_id: str | None = None, is_new: bool = False) -> HTTPResponse:
+    """303 to the thank-you page under the URL's own token."""
+    response = redirect(url_for("respond.thanks", token=(request.view_args or {})["token"]), code=303)
     return _with_client_cookie(response, client_id, is_new) if client_id else response
 
 
@@ -276,6 +296,7 @@ def _already_page(target: Target, status: int) -> HTTPResponse:
 
 @bp.route("/s/<token>", methods=["GET", "POST"], defaults={"unit_code": None})
 @bp.route("/s/<token>/<unit_code>", methods=["GET", "POST"])
+@limiter.limit(submit_limit, methods=["POST"])
 def questionnaire(token: str, unit_code: str | None):  # noqa: ANN201
     client_id, is_new = _client_id()
     if request.method == "POST":
@@ -306,29 +327,34 @@ def _submit(token: str, unit_code: str | None, client_id: str, is_new: bool) -> 
     then, in the order: survey not open, page expired, already answered, problems in the answers."""
     form, unit = _form_and_unit(token, unit_code)
     raw, posted_token, started = qforms.posted_values(form.questionnaire, request.form)
-    submit_token = services.valid_submit_token(posted_token)
+    submit_token, token_state = services.check_submit_token(current_app.config["SECRET_KEY"], form, unit,
+                                                            posted_token)
     csrf_ok = _csrf_checked()
-    genuine = csrf_ok and submit_token is not None
+    genuine = csrf_ok and token_state == "ok"
     answers, problems = clean_answers(form.questionnaire, raw) if genuine else ({}, [])
     if genuine and not problems:
         stored = _store(form, unit, answers, submit_token, _client_hash(form, client_id), started)
         if stored:
-            return _thanks_redirect(form, client_id, is_new)
+            return _thanks_redirect(client_id, is_new)
 
     target = _target(token, unit_code, None if is_new else client_id)
     state = services.survey_state(target.survey, _now())
     if state != "open":
         if submit_token is not None and services.submit_token_used(submit_token):
-            return _thanks_redirect(form)           # stored before it closed; this is a re-send
+            return _thanks_redirect()           # stored before it closed; this is a re-send
         _refuse_unless_open(target.survey, state)
     if not csrf_ok:
         return _expired(target)
-    if submit_token is None:
+    if token_state == "expired":
+        if services.submit_token_used(submit_token):
+            return _thanks_redirect()               # stored the day before; this is a late re-send
+        return _expired(target)
+    if submit_token is None:                        # missing, made up, or issued for another form or unit
         return _render_questionnaire(target, _posted_form(target), status=400,
                                      banner="页面已过期，请检查您的回答后再次点击“提交问卷”。")
     seen = _already_answered(target, submit_token)
     if seen == "same":
-        return _thanks_redirect(form)
+        return _thanks_redirect()
     if seen == "other":
         return _already_page(target, 409)
     if problems:
@@ -382,11 +408,28 @@ def _csrf_failed(exc: CSRFError):  # noqa: ANN202
     return _expired(target)
 
 
+@bp.errorhandler(RateLimitExceeded)
+def _too_many(exc: RateLimitExceeded):  # noqa: ANN202
+    """Too many posts from this address: the questionnaire again with the answers kept, 429, nothing
+    stored; the respondent submits again a minute later."""
+    db.session.rollback()
+    warn_if_behind_an_untrusted_proxy()
+    args = request.view_args or {}
+    if request.endpoint != "respond.questionnaire" or "token" not in args:
+        return error_page(429, "提交过于频繁", "提交过于频繁，请稍等一分钟后再试。")
+    try:
+        target = _target(args["token"], args.get("unit_code"))
+    except Refusal as refusal:
+        return error_page(refusal.status, refusal.title, refusal.message)
+    return _render_questionnaire(target, _posted_form(target), status=429,
+                                 banner="提交过于频繁，您的回答已保留。请稍等一分钟后再次点击“提交问卷”。")
+
+
 @bp.route("/s/<token>/-/thanks")
 def thanks(token: str):  # noqa: ANN201
-    form = services.form_ref(token)
-    if form is None:
+    found = services.public_target(token)
+    if found is None:
         raise Refusal(404, "问卷链接无效", "没有找到这份问卷，请检查链接是否完整。")
-    questionnaire = form.questionnaire
+    questionnaire = found[0].questionnaire
     return render_template("respond/thanks.html", q=questionnaire,
                            outro=_paragraphs(questionnaire.outro or "感谢您的参与！"))

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 import sqlalchemy as sa
-from itsdangerous import BadSignature, TimestampSigner
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 
 try:
     import fcntl
@@ -32,12 +32,15 @@ from questionnaires import Questionnaire
 
 from ..answer_codes import encode_or_none
 from ..extensions import db
-from ..models import Form, Response, Survey, Unit, new_token, utcnow
+from ..models import Form, Response, Survey, Unit, UnitLink, new_token, utcnow
 from ..surveys.services import version_questionnaire
 
 logger = logging.getLogger(__name__)
 
-SUBMIT_TOKEN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+SUBMIT_TOKEN = re.compile(r"^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{4,8}\.[A-Za-z0-9_-]{20,43}$")
+SUBMIT_SALT = "surveyapp.respond.submit"
+SUBMIT_MAX_AGE = 24 * 3600
+"""Seconds a page's submit token is accepted; later the page asks to submit again, answers kept."""
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 MOBILE_UA = re.compile(
     r"Mobile|Android|iPhone|iPad|iPod|HarmonyOS|OpenHarmony|Windows Phone|BlackBerry|Opera Mini",
@@ -61,6 +64,8 @@ class FormRef:
     role: str
     questionnaire: Questionnaire
     has_units: bool
+    code_links: bool = False
+    """Whether the old links ``/s/<form token>/<unit code>`` open it (forms made before link tokens)."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,7 @@ class UnitRef:
 CACHE_LIMIT = 4096
 _forms: dict[str, FormRef] = {}
 _units: dict[tuple[str, str], UnitRef] = {}
+_links: dict[str, tuple[FormRef, UnitRef]] = {}
 _cache_lock = threading.Lock()
 
 
@@ -98,10 +104,45 @@ def form_ref(token: str) -> FormRef | None:
         form = find_form(token)
         if form is None:
             return None
-        ref = FormRef(form.id, form.token, form.survey_id, form.role, version_questionnaire(form.version),
-                      survey_has_units(form.survey))
+        ref = _form_ref(form)
         _remember(_forms, token, ref)
     return ref
+
+
+def _form_ref(form: Form) -> FormRef:
+    return FormRef(form.id, form.token, form.survey_id, form.role, version_questionnaire(form.version),
+                   survey_has_units(form.survey), form.code_links)
+
+
+def link_ref(token: str) -> tuple[FormRef, UnitRef] | None:
+    """The form and unit of a unit link token (cached per process like `form_ref`), else None."""
+    if not token or len(token) > 64 or "\x00" in token:
+        return None
+    ref = _links.get(token)
+    if ref is None:
+        link = db.session.scalar(sa.select(UnitLink).options(
+            joinedload(UnitLink.form).joinedload(Form.survey), joinedload(UnitLink.form).joinedload(Form.version),
+            joinedload(UnitLink.unit)).filter_by(token=token))
+        if link is None:
+            return None
+        ref = (_form_ref(link.form), UnitRef(link.unit.id, link.unit.code, link.unit.name))
+        _remember(_links, token, ref)
+    return ref
+
+
+def public_target(token: str) -> tuple[FormRef, UnitRef | None] | None:
+    """What ``/s/<token>`` opens: a unit link's form and unit, or a form (its unit is None), else None.
+
+    Tokens seen before are answered from the caches without a query."""
+    if token in _links:
+        return _links[token]
+    if token in _forms:
+        return _forms[token], None
+    found = link_ref(token)
+    if found is not None:
+        return found
+    form = form_ref(token)
+    return None if form is None else (form, None)
 
 
 def unit_ref(form: FormRef, code: str) -> UnitRef | None:
@@ -142,14 +183,32 @@ def survey_state(survey: Survey, now: datetime) -> str:
     return "not_open"
 
 
-def new_submit_token() -> str:
-    """A one-time token put in every questionnaire page; the response stores it (unique) so a re-sent
-    submission is recognised."""
-    return secrets.token_urlsafe(24)
+def _submit_signer(secret_key: str | bytes, form: HasId, unit: HasId | None) -> TimestampSigner:
+    """Signs submit tokens of one form in one unit: the salt binds them to both."""
+    return TimestampSigner(secret_key, salt=f"{SUBMIT_SALT}:{form.id}:{unit.id if unit is not None else 0}")
 
 
-def valid_submit_token(value: Any) -> str | None:
-    return value if isinstance(value, str) and SUBMIT_TOKEN.match(value) else None
+def new_submit_token(secret_key: str | bytes, form: HasId, unit: HasId | None) -> str:
+    """The one-time token put in a questionnaire page: a random part, signed with the time for this form
+    and unit (57 characters). The response stores it (unique), so a re-sent submission is recognised and
+    a token is used once; a token the server did not issue, or issued for another form or unit, is
+    refused; after `SUBMIT_MAX_AGE` it has expired."""
+    return _submit_signer(secret_key, form, unit).sign(secrets.token_urlsafe(16)).decode()
+
+
+def check_submit_token(secret_key: str | bytes, form: HasId, unit: HasId | None, value: Any,
+                       ) -> tuple[str | None, str]:
+    """(token, "ok") for a genuine token of this form and unit, (token, "expired") for one older than a
+    day, (None, "invalid") for anything else. Costs one HMAC, no query."""
+    if not isinstance(value, str) or not SUBMIT_TOKEN.match(value):
+        return None, "invalid"
+    try:
+        _submit_signer(secret_key, form, unit).unsign(value, max_age=SUBMIT_MAX_AGE)
+    except SignatureExpired:
+        return value, "expired"
+    except BadSignature:
+        return None, "invalid"
+    return value, "ok"
 
 
 def new_client_id() -> str:
@@ -229,6 +288,7 @@ def _survey_statements() -> tuple[sa.Select, sa.Select]:
     alone = sa.select(*columns).where(s.id == sa.bindparam("survey_id"))
     joined = _survey_table.outerjoin(_response_table, sa.and_(
         r.form_id == sa.bindparam("form_id"), r.client_hash == sa.bindparam("client_hash"),
+        r.unit_id.is_not_distinct_from(sa.bindparam("unit_id", type_=r.unit_id.type)),
         s.allow_repeat.is_(False)))
     with_tokens = (sa.select(*columns, r.id, r.submit_token).select_from(joined)
                    .where(s.id == sa.bindparam("survey_id")))
@@ -238,16 +298,17 @@ def _survey_statements() -> tuple[sa.Select, sa.Select]:
 _SURVEY_ALONE, _SURVEY_WITH_TOKENS = _survey_statements()   # built once: a query per request
 
 
-def survey_and_tokens(form: FormRef, client_hash_value: str | None,
+def survey_and_tokens(form: FormRef, client_hash_value: str | None, unit: HasId | None = None,
                       ) -> tuple[SurveyState | None, list[str | None]]:
     """The survey's state and, unless it allows repeats, the submit tokens of responses already sent to
-    `form` from this browser - in one statement (None, [] when the survey row is missing)."""
+    `form` in `unit` from this browser - in one statement (None, [] when the survey row is missing)."""
     connection = db.session.connection()
     if client_hash_value is None:
         row = connection.execute(_SURVEY_ALONE, {"survey_id": form.survey_id}).first()
         return (SurveyState(*row) if row is not None else None), []
-    rows = connection.execute(_SURVEY_WITH_TOKENS, {"survey_id": form.survey_id, "form_id": form.id,
-                                                    "client_hash": client_hash_value}).all()
+    rows = connection.execute(_SURVEY_WITH_TOKENS, {
+        "survey_id": form.survey_id, "form_id": form.id, "client_hash": client_hash_value,
+        "unit_id": unit.id if unit is not None else None}).all()
     if not rows:
         return None, []
     state = SurveyState(*rows[0][:4])
@@ -260,7 +321,8 @@ _INSERT_COLUMNS = ("public_id", "form_id", "unit_id", "submitted_at", "duration_
 
 def _guarded_insert() -> sa.Insert:
     """INSERT ... SELECT <the values> WHERE the survey accepts a response at ``submitted_at`` and, unless it
-    allows repeats, this browser has no response to the form yet. Built once (a response per request)."""
+    allows repeats, this browser has no response to the form in this unit yet (a parent answers once per
+    school). Built once (a response per request)."""
     c, s = _response_table.c, _survey_table.c
     params = {name: sa.bindparam(name, type_=c[name].type) for name in _INSERT_COLUMNS}
     now, client_hash = params["submitted_at"], params["client_hash"]
@@ -270,7 +332,8 @@ def _guarded_insert() -> sa.Insert:
         sa.or_(s.opens_at.is_(None), s.opens_at <= now),
         sa.or_(s.closes_at.is_(None), now < s.closes_at),
         sa.or_(s.allow_repeat.is_(True), client_hash.is_(None),
-               ~sa.exists().where(c.form_id == params["form_id"], c.client_hash == client_hash)))
+               ~sa.exists().where(c.form_id == params["form_id"], c.client_hash == client_hash,
+                                  c.unit_id.is_not_distinct_from(params["unit_id"]))))
     return sa.insert(_response_table).from_select(list(_INSERT_COLUMNS),
                                                   sa.select(*params.values()).where(accepting))
 
@@ -289,7 +352,7 @@ def insert_response(form: FormRef, unit: HasId | None, answers: dict[str, Any], 
                     client_hash: str | None, duration_s: float | None, channel: str) -> str | None:
     """Insert one response with a single statement that also decides whether it may be stored: its public
     id, or None (nothing stored) when the survey does not accept responses at this moment, or does not
-    allow repeats and this browser (`client_hash`) has a response to `form` already.
+    allow repeats and this browser (`client_hash`) has a response to `form` in `unit` already.
 
     The decision is part of the INSERT, taken in this browser's turn (SQLite: the serialized write turn
     around insert and commit, see `serialized_write`; PostgreSQL: an advisory lock per browser and form,

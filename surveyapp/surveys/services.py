@@ -19,7 +19,7 @@ from ..audit.services import record_event
 from ..errors import ConsoleError
 from ..extensions import db
 from ..library.services import LibraryError, resolve_version, store_file
-from ..models import SURVEY_STATUSES, Form, QuestionnaireVersion, Survey, Unit, UnitTarget, User
+from ..models import SURVEY_STATUSES, Form, QuestionnaireVersion, Survey, Unit, UnitLink, UnitTarget, User
 from .members import add_owner
 from .units import UnitRow
 
@@ -101,6 +101,7 @@ def create_survey(title: str, slug: str, forms: list[FormSpec | tuple], units: l
             UnitTarget(role=role, target=t.target, population=t.population, margin=t.margin)
             for role, t in row.targets.items()]))
     db.session.flush()
+    _add_unit_links(survey)
     if owner is not None:
         add_owner(survey, owner)
     logger.info("Survey %s created with %d forms and %d units", slug, len(forms), len(units))
@@ -148,15 +149,25 @@ class Link:
     url: str
 
 
+def _add_unit_links(survey: Survey) -> None:
+    """One unguessable link token per form x unit of a new survey."""
+    db.session.add_all(UnitLink(form_id=form.id, unit_id=unit.id) for form in survey.forms for unit in survey.units)
+    db.session.flush()
+
+
 def survey_links(survey: Survey, base_url: str) -> list[Link]:
-    """Every form x unit public URL (and one per form without unit when the survey has no units)."""
+    """Every form x unit public URL, ``/s/<link token>`` (one per form, ``/s/<form token>``, when the survey
+    has no units)."""
     base = base_url.rstrip("/")
+    tokens = dict(((form_id, unit_id), token) for form_id, unit_id, token in db.session.execute(
+        sa.select(UnitLink.form_id, UnitLink.unit_id, UnitLink.token)
+        .join(Form, Form.id == UnitLink.form_id).where(Form.survey_id == survey.id)))
     links = []
     for form in survey.forms:
         if not survey.units:
             links.append(Link(form, None, f"{base}/s/{form.token}"))
         for unit in survey.units:
-            links.append(Link(form, unit, f"{base}/s/{form.token}/{unit.code}"))
+            links.append(Link(form, unit, f"{base}/s/{tokens[form.id, unit.id]}"))
     return links
 
 

@@ -69,7 +69,7 @@ def test_environment_settings(monkeypatch):
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app({"ENV_NAME": "production", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}"})
-    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "a-long-random-value",
+    app = create_app({"ENV_NAME": "production", "SECRET_KEY": "a-long-random-value-of-32-characters",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}"})
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"

@@ -48,7 +48,12 @@ def test_create_survey_offers_each_questionnaire_to_its_role_in_every_unit(app):
     assert len({f.token for f in survey.forms}) == 2 and all(len(f.token) >= 22 for f in survey.forms)
     links = survey_links(survey, "https://x.cn/")
     assert len(links) == 2 * 2
-    assert {link.url for link in links} == {f"https://x.cn/s/{f.token}/{u}" for f in survey.forms for u in ("S1", "S2")}
+    # one unguessable token per form x unit: no form token or unit code to edit in the link
+    pairs = {(link.form.id, link.unit.code) for link in links}
+    assert pairs == {(f.id, u) for f in survey.forms for u in ("S1", "S2")}
+    tokens = {link.url.removeprefix("https://x.cn/s/") for link in links}
+    assert len(tokens) == 4 and all(len(t) >= 22 and "/" not in t for t in tokens)
+    assert not tokens & {f.token for f in survey.forms}
 
 
 @pytest.mark.parametrize("slug, forms, message", [

@@ -108,7 +108,7 @@ def test_console_in_a_real_browser(live_server, browser, evaluator, add_response
     page.evaluate("window.__same_page = true")
     page.evaluate("window.dispatchEvent(new Event('focus'))")
     total_cell = "document.querySelector('#progress-table tfoot td:nth-of-type(5)').textContent"
-    page.wait_for_function(f"{total_cell} === '6'")
+    page.wait_for_function(f"() => {total_cell} === '6'")      # a function: the page's CSP forbids eval
     assert page.evaluate("window.__same_page") is True
     assert [c.strip() for c in rows.nth(0).locator("td").all_inner_texts()][2:4] == ["1", "1"]
 

@@ -12,6 +12,7 @@ import pytest
 from surveyapp.extensions import db
 from surveyapp.models import Response, Survey
 from surveyapp.surveys.services import version_questionnaire
+from tests.respond.conftest import unit_url
 
 from .conftest import PASSWORD
 from .test_browser import ARTIFACTS, CHROMIUM_ARGS, browser, live_server  # noqa: F401 (fixtures)
@@ -99,7 +100,7 @@ def test_a_round_from_creation_to_download(live_server, browser, evaluator, tmp_
 
     # three students answer on their phones through the public links
     for i, (unit, answers) in enumerate(STUDENTS):
-        answer_on_phone(browser, f"{live_server}/s/{form.token}/{unit}", questionnaire, answers,
+        answer_on_phone(browser, live_server + unit_url(survey, unit, survey.forms.index(form)), questionnaire, answers,
                         screenshot="flow-phone-filled.png" if i == 0 else None)
 
     page.click("nav.tabs >> text=回收进度")

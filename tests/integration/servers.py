@@ -28,7 +28,7 @@ def make_database(url: str, slug: str = "it", units: int = 3) -> list[str]:
 
     from surveyapp import create_app
     from surveyapp.extensions import db
-    from surveyapp.surveys.services import FormSpec, create_survey, set_status
+    from surveyapp.surveys.services import FormSpec, create_survey, set_status, survey_links
     from surveyapp.surveys.units import UnitRow
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "setup-only"})
@@ -38,7 +38,7 @@ def make_database(url: str, slug: str = "it", units: int = 3) -> list[str]:
                                [UnitRow(f"S{i + 1:02d}", f"第{i + 1}学校", "测试区") for i in range(units)])
         set_status(survey, "open")
         db.session.commit()
-        paths = [f"/s/{survey.forms[0].token}/{unit.code}" for unit in survey.units]
+        paths = [link.url for link in survey_links(survey, "")]
         db.session.remove()
         db.engine.dispose()
     return paths

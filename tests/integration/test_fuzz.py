@@ -27,7 +27,7 @@ from analysis.scoring import loader as indicator_loader
 from questionnaires import SHIPPED, InputError, clean_answers, parse_questionnaire
 from surveyapp import create_app
 from surveyapp.extensions import db
-from surveyapp.surveys.services import FormSpec, create_survey, set_status
+from surveyapp.surveys.services import FormSpec, create_survey, set_status, survey_links
 from surveyapp.surveys.units import UnitRow
 from tests.integration.servers import PARENT_ANSWERS
 
@@ -45,14 +45,15 @@ class Site:
     def __init__(self, tmp_path: Path):
         self.path = tmp_path / "fuzz.sqlite"
         self.app = create_app({"TESTING": True, "SECRET_KEY": "fuzz-secret",
-                               "SQLALCHEMY_DATABASE_URI": f"sqlite:///{self.path}"})
+                               "SQLALCHEMY_DATABASE_URI": f"sqlite:///{self.path}",
+                               "SUBMIT_RATE_LIMIT": "1000000 per minute"})   # every post comes from one address
         with self.app.app_context():
             db.create_all()
             survey = create_survey("模糊测试", "fuzz", [FormSpec(SHIPPED / "parent-platform.yaml")],
                                    [UnitRow("S1", "第一小学", "测试区")])
             set_status(survey, "open")
             db.session.commit()
-            self.url = f"/s/{survey.forms[0].token}/S1"
+            self.url = survey_links(survey, "")[0].url
         self.posts = 0
         self.stored = 0
 

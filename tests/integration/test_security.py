@@ -23,7 +23,6 @@ from openpyxl import load_workbook
 from questionnaires import SHIPPED
 from surveyapp import create_app
 from surveyapp.auth.services import create_user
-from surveyapp.config import DEV_SECRET
 from surveyapp.console import PUBLIC_ENDPOINTS
 from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, Response, Survey, User
@@ -38,6 +37,7 @@ from tests.console.conftest import (
     log_in,
 )
 from tests.integration.servers import PARENT_ANSWERS
+from tests.respond.conftest import unit_url
 from tests.respond.helpers import hidden_fields
 
 SCRIPT = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
@@ -56,7 +56,7 @@ def browser(app):
 @pytest.fixture
 def parent_survey(make_survey):
     survey = make_survey(["parent-platform"], units=(("S1", "第一小学"),))
-    return survey, f"/s/{survey.forms[0].token}/S1"
+    return survey, unit_url(survey, "S1")
 
 
 def _submit(browser, url: str, **changes: str):
@@ -158,18 +158,18 @@ def test_open_answers_are_escaped_on_every_console_page(app, evaluator_client, h
 def test_respondent_pages_escape_a_unit_name_and_the_cached_page_matches_a_full_render(app, browser, make_survey,
                                                                                      monkeypatch):
     survey = make_survey(["parent-platform"], units=(("S1", '<script>alert("unit")</script>&学校'),))
-    url = f"/s/{survey.forms[0].token}/S1"
+    url = unit_url(survey, "S1")
     page = browser().get(url).get_data(as_text=True)
     assert "<script>alert" not in page
     assert "&lt;script&gt;alert(&#34;unit&#34;)&lt;/script&gt;&amp;学校" in page
     # the fresh page is served from a per-form cache with the per-respondent values filled in: it must be
     # exactly what the template renders for the same values
-    monkeypatch.setattr(respond_services, "new_submit_token", lambda: "S" * 32)
+    monkeypatch.setattr(respond_services, "new_submit_token", lambda secret, form, unit: "S" * 32)
     monkeypatch.setattr(respond_services, "sign_start", lambda secret, form: "1.started.sig")
     monkeypatch.setattr(respond_routes, "generate_csrf", lambda: "csrf.token.value")
     with app.test_request_context(url):
         g.csrf_token = "csrf.token.value"
-        target = respond_routes._target(survey.forms[0].token, "S1")
+        target = respond_routes._target(url.rsplit("/", 1)[1], None)
         cached = respond_routes._fresh_page(target).get_data(as_text=True)
         form = respond_routes.qforms.questionnaire_form_class(target.questionnaire)(formdata=None)
         form[respond_routes.qforms.SUBMIT_FIELD].data = "S" * 32
@@ -251,7 +251,7 @@ def test_production_cookies_are_secure(tmp_path):
     assert all("Secure" in header for header in login.values())
 
 
-@pytest.mark.parametrize("secret", [None, "", DEV_SECRET])
+@pytest.mark.parametrize("secret", [None, "", "dev-only-not-secret"])
 def test_production_refuses_a_missing_or_default_secret_key(tmp_path, secret):
     config = {"ENV_NAME": "production", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}"}
     if secret is not None:

@@ -100,6 +100,25 @@ class IsolatedClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+def unit_url(survey, unit_code: str | None, form_index: int = 0) -> str:
+    """The public path of a form's link in a unit (``/s/<link token>``), as the links page lists it."""
+    from surveyapp.surveys.services import survey_links
+
+    form = survey.forms[form_index]
+    return next(link.url for link in survey_links(survey, "")
+                if link.form.id == form.id and (link.unit.code if link.unit else None) == unit_code)
+
+
+def old_links(survey) -> None:
+    """Mark the survey's forms as made before unit links: ``/s/<form token>/<unit code>`` opens them, as
+    the migration does for forms that existed (call before the first request to them)."""
+    from surveyapp.extensions import db
+
+    for form in survey.forms:
+        form.code_links = True
+    db.session.commit()
+
+
 @pytest.fixture
 def client(app):
     app.test_client_class = IsolatedClient
@@ -117,8 +136,6 @@ def open_form(make_survey, all_types_file):
 
     def build(units=(("S1", "第一小学"), ("S2", "第二小学")), questionnaire=None, **options):
         survey = make_survey([questionnaire or all_types_file], units=units, **options)
-        token = survey.forms[0].token
-        url = f"/s/{token}/{units[0][0]}" if units else f"/s/{token}"
-        return survey, url
+        return survey, unit_url(survey, units[0][0] if units else None)
 
     return build

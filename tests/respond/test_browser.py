@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 
 from questionnaires import SHIPPED, Question, Questionnaire, load_questionnaire
 from tests.conftest import chromium_path, skip_or_fail
+from tests.respond.conftest import unit_url
 from tests.respond.helpers import responses
 
 pytestmark = pytest.mark.browser
@@ -106,7 +107,7 @@ def test_student_fills_the_questionnaire_on_a_phone(app, make_survey, live_serve
 
     questionnaire = _wait_for_student_file()
     survey = make_survey([STUDENT_FILE], units=(("S1", "第一中学"),))
-    url = f"{live_server}/s/{survey.forms[0].token}/S1"
+    url = live_server + unit_url(survey, "S1")
     opening = _opening_codes(questionnaire)
     conditional = next(q for q in questionnaire.questions if q.show_if)
     ARTIFACTS.mkdir(exist_ok=True)

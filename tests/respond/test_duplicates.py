@@ -7,7 +7,7 @@ import re
 import pytest
 
 from surveyapp.extensions import db
-from tests.respond.conftest import VALID
+from tests.respond.conftest import VALID, unit_url
 from tests.respond.helpers import open_page, post_answers, responses
 
 
@@ -102,15 +102,15 @@ def test_the_same_browser_on_another_ip_is_still_recognised(client, open_form):
 
 def test_cookie_id_is_stored_only_as_a_salted_hash_per_form(app, client, make_survey, all_types_file):
     survey = make_survey([all_types_file, "student-lamps"], units=(("S1", "一小"),))
-    first = client.get(f"/s/{survey.forms[0].token}/S1")
+    first = client.get(unit_url(survey, "S1"))
     cookie = re.search(r"sa_cid=([^;]+)", first.headers["Set-Cookie"]).group(1)
     assert "HttpOnly" in first.headers["Set-Cookie"] and "Path=/s/" in first.headers["Set-Cookie"]
-    assert post_answers(client, f"/s/{survey.forms[0].token}/S1", VALID).status_code == 303
+    assert post_answers(client, unit_url(survey, "S1"), VALID).status_code == 303
     [stored] = responses()
     assert re.fullmatch(r"[0-9a-f]{64}", stored.client_hash)
     assert cookie not in stored.client_hash
     # the same browser may answer another form of the survey, and its hash there differs
-    student = f"/s/{survey.forms[1].token}/S1"
+    student = unit_url(survey, "S1", form_index=1)
     lamps = {"q1": "初中", "q2": "未更换", "q9": "不住校"}
     assert post_answers(client, student, lamps).status_code == 303
     hashes = [r.client_hash for r in responses()]

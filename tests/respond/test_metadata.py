@@ -10,7 +10,7 @@ from itsdangerous import TimestampSigner
 
 from surveyapp.extensions import db
 from surveyapp.respond.services import STARTED_SALT, channel_of, duration_since, form_ref, insert_response
-from tests.respond.conftest import VALID, VALID_STORED
+from tests.respond.conftest import VALID, VALID_STORED, unit_url
 from tests.respond.helpers import open_page, post_answers, responses
 
 WECHAT = ("Mozilla/5.0 (Linux; Android 12; V2048A Build/SP1A.210812.003; wv) "
@@ -92,8 +92,8 @@ def test_duration_since_refuses_anything_unsigned(open_form):
 
 
 def test_unit_of_the_link_is_recorded(client, open_form):
-    _, url = open_form()
-    assert post_answers(client, url.replace("/S1", "/S2"), VALID).status_code == 303
+    survey, _ = open_form()
+    assert post_answers(client, unit_url(survey, "S2"), VALID).status_code == 303
     assert responses()[0].unit.name == "第二小学"
 
 

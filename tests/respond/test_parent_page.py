@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tests.respond.conftest import unit_url
 from tests.respond.helpers import open_page, post_answers, responses
 
 PARENT_POST = {
@@ -19,7 +20,7 @@ PARENT_POST = {
 
 def _parent_url(make_survey):
     survey = make_survey(["parent-platform"], units=(("S1", "第一小学"),))
-    return f"/s/{survey.forms[0].token}/S1"
+    return unit_url(survey, "S1")
 
 
 def test_parent_page_with_its_css_and_js_is_under_60_kb(client, make_survey):
@@ -38,11 +39,16 @@ def test_parent_page_with_its_css_and_js_is_under_60_kb(client, make_survey):
 def test_parent_questionnaire_works_without_javascript(client, make_survey):
     url = _parent_url(make_survey)
     page, hidden = open_page(client, url)
-    # without the script every question is on the page, none hidden, conditional ones explained
+    # every question is on the page; the five conditional ones (q5, q7, q9, q10, q12) are hidden until
+    # their condition holds, and the 20 others are numbered 1 to 20 without gaps
     assert len(re.findall(r'class="card q[^"]*" id="q-q\d+"', page)) == 25
-    assert " off" not in page and " hidden" not in page.replace('<div class="prog" id="prog" hidden>', "")
+    hidden_ids = re.findall(r'class="card q[^"]* off[^"]*" id="q-(q\d+)"', page)
+    assert hidden_ids == ["q5", "q7", "q9", "q10", "q12"]
+    numbers = [int(n) for n in re.findall(r'<span class="no">(\d+)\.</span>', page)]
+    assert numbers == list(range(1, 21))
+    # the notes seen without the script name the questions by the numbers shown: q11 is the 7th visible
     assert "（仅当第4题选择“知道”时作答）" in page
-    assert "（仅当第11题选择“经常查看”或“偶尔查看”时作答）" in page
+    assert "（仅当第7题选择“经常查看”或“偶尔查看”时作答）" in page
 
     response = post_answers(client, url, PARENT_POST, hidden)
     assert response.status_code == 303

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from surveyapp.extensions import db
-from tests.respond.conftest import VALID
+from tests.respond.conftest import VALID, old_links
 from tests.respond.helpers import open_page, post_answers, responses
 
 
@@ -18,8 +18,9 @@ def test_unknown_token_is_404_in_chinese(client, open_form):
     assert client.post("/s/no-such-token/S1", data={}).status_code in (400, 404)
 
 
-def test_unit_code_not_in_the_survey_is_404(client, open_form):
+def test_unit_code_not_in_the_survey_is_404_on_an_old_link(client, open_form):
     survey, _ = open_form()
+    old_links(survey)
     for code in ("S9", "s1", "第一小学", "S1%00"):
         response = client.get(f"/s/{survey.forms[0].token}/{code}")
         assert response.status_code == 404
@@ -29,6 +30,8 @@ def test_unit_code_not_in_the_survey_is_404(client, open_form):
 def test_unit_of_another_survey_is_404(client, open_form):
     first, _ = open_form(units=(("A1", "甲校"),))
     open_form(units=(("B1", "乙校"),))
+    old_links(first)
+    assert client.get(f"/s/{first.forms[0].token}/A1").status_code == 200
     assert client.get(f"/s/{first.forms[0].token}/B1").status_code == 404
 
 

@@ -1,5 +1,7 @@
-/* Progressive enhancement of the questionnaire: show_if live, a progress bar, no double submit.
-   The page works without this file; the server applies the same rules (questionnaires.clean_answers). */
+/* Progressive enhancement of the questionnaire: show_if live with the visible questions numbered 1, 2, 3 …,
+   the most options a multiple-choice question takes enforced while ticking, a progress bar, no double
+   submit. The page works without this file; the server applies the same rules
+   (questionnaires.clean_answers) and numbers the questions visible for the posted answers. */
 (function () {
   var form = document.getElementById('qf');
   if (!form || !form.querySelectorAll || !window.JSON) { return; }
@@ -28,7 +30,7 @@
     return !!block.querySelector('input:checked');
   }
   function update() {
-    var hidden = {}, shown = 0, done = 0;
+    var hidden = {}, shown = 0, done = 0, no;
     blocks.forEach(function (block) {
       var rule = block.getAttribute('data-show'), visible = true;
       if (rule) {
@@ -45,6 +47,8 @@
         block.className = visible ? block.className.replace(' off', '') : block.className + ' off';
       }
       if (visible) { shown += 1; if (answered(block)) { done += 1; } }
+      no = block.querySelector('.no');
+      if (no) { no.textContent = visible ? shown + '.' : ''; }
     });
     if (prog) {
       prog.hidden = false;
@@ -52,12 +56,33 @@
       prog.querySelector('span').textContent = '已答 ' + done + ' / ' + shown + ' 题';
     }
   }
+  function blockOf(el) {
+    while (el && el !== form && !(el.getAttribute && el.getAttribute('data-q'))) { el = el.parentNode; }
+    return el && el !== form ? el : null;
+  }
+  function roomFor(block, adding) {
+    /* whether `adding` more ticks keep a question within its most options; shows or hides its hint */
+    var max = block ? parseInt(block.getAttribute('data-max'), 10) : 0, hint, ok;
+    if (!max) { return true; }
+    ok = block.querySelectorAll('input[type="checkbox"]:checked').length + adding <= max;
+    hint = document.getElementById('m-' + block.getAttribute('data-q'));
+    if (hint) { hint.hidden = ok; }
+    return ok;
+  }
+  form.addEventListener('click', function (event) {
+    /* a click has already toggled the box: undo a tick past the question's most options */
+    if (event.target.type === 'checkbox' && !roomFor(blockOf(event.target), 0)) { event.preventDefault(); }
+  });
   form.addEventListener('change', update);
   form.addEventListener('input', function (event) {
     var el = event.target;
     if (el.className === 'other' && el.value) {       // typing the other-text picks 其他
-      var name = el.name.replace(/\.other$/, '');
-      fields(name).forEach(function (box) { if (box.value === '其他') { box.checked = true; } });
+      var name = el.name.replace(/\.other$/, ''), block = blockOf(el);
+      fields(name).forEach(function (box) {
+        if (box.value === '其他' && !box.checked && (box.type !== 'checkbox' || roomFor(block, 1))) {
+          box.checked = true;
+        }
+      });
     }
     update();
   });
