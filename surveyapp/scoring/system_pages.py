@@ -13,12 +13,13 @@ from analysis.scoring import ScoringError
 from ..console import bp
 from ..errors import ConsoleError
 from ..extensions import db
+from ..models import IndicatorSystemVersion
 from .forms import IndicatorEditForm, IndicatorUploadForm
 from .messages import chinese_problems
 from .systems import find_indicators, indicator_choices, store_indicator_system, system_versions
 
 
-def _store(name: str, text: str) -> tuple[list[tuple[str, str]], object | None]:
+def _store(name: str, text: str) -> tuple[list[tuple[str, str]], IndicatorSystemVersion | None]:
     """Store the text under the name; (Chinese problems, None) when it is refused, else ([], version)."""
     try:
         row, created = store_indicator_system(name, text, current_user)
