@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import g
+from flask.testing import FlaskClient
 
 from questionnaires import SHIPPED
 from surveyapp import create_app
@@ -45,6 +47,20 @@ def database_url(request, tmp_path) -> str:
     return POSTGRES_URL
 
 
+class FreshClient(FlaskClient):
+    """A test client whose every request starts with an empty `g`, as each request does in production.
+
+    The `app` fixture keeps one application context open for the whole test, and Flask reuses it for the
+    requests, so `g` (Flask-Login's loaded user, the CSRF token, the roles looked up) would otherwise
+    carry over from one request, or one client, to the next.
+    """
+
+    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        for name in list(g):
+            g.pop(name)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url, tmp_path):
     app = create_app({
@@ -53,6 +69,7 @@ def app(database_url, tmp_path):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
     })
+    app.test_client_class = FreshClient
     with app.app_context():
         if database_url.startswith("postgresql"):
             db.drop_all()

@@ -19,15 +19,16 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Request, Response, current_app, g, request
+from flask_login import current_user
 
 from questionnaires import InputError
 
 from ..auth.tokens import TokenRefused, token_user
 from ..errors import ConsoleError
-from ..extensions import csrf, db
+from ..extensions import csrf, db, login_manager
 from ..models import User
-from .errors import ApiError, from_console_error, from_input_error, json_response
+from .errors import ApiError, from_console_error, from_input_error, is_api_request, json_response
 
 API_ROOT = "/api/v1"
 bp = Blueprint("api", __name__, url_prefix=API_ROOT)
@@ -37,6 +38,7 @@ REFUSALS = {
     "missing": "Send an API token in the header Authorization: Bearer <token>.",
     "unknown": "The API token is not valid.",
     "revoked": "The API token has been revoked.",
+    "inactive": "The API token's user has been deactivated.",
 }
 
 
@@ -78,12 +80,24 @@ def bearer_token() -> str | None:
     return token.strip() or None
 
 
-def request_user() -> User:
-    """The user the request's bearer token acts as, or 401 JSON."""
+@login_manager.request_loader
+def _token_login(req: Request) -> User | None:
+    """Flask-Login's user of an API request: its bearer token's (cookies never reach the API), so that
+    `current_user`, the survey access checks and the audit log see who the script acts as."""
+    if not is_api_request(req):
+        return None
     try:
         return token_user(bearer_token())
     except TokenRefused as refused:
-        raise ApiError(401, REFUSALS[refused.reason]) from None
+        g.api_refusal = refused.reason
+        return None
+
+
+def request_user() -> User:
+    """The user the request's bearer token acts as, or 401 JSON."""
+    if current_user.is_authenticated:
+        return current_user._get_current_object()
+    raise ApiError(401, REFUSALS[g.get("api_refusal", "missing")])
 
 
 def api_route(rule: str, methods: tuple[str, ...] = ("GET",), endpoint: str | None = None,

@@ -87,7 +87,8 @@ def revoke_token(user: User, prefix: str, now: datetime | None = None) -> ApiTok
 
 
 def token_user(token: str | None, now: datetime | None = None) -> User:
-    """The user a bearer token acts as; TokenRefused when it is missing, unknown or revoked.
+    """The user a bearer token acts as; TokenRefused when it is missing, unknown, revoked or its user is
+    deactivated.
 
     Notes the time of use (at most once per TOUCH_EVERY; the request's commit stores it).
     """
@@ -98,6 +99,8 @@ def token_user(token: str | None, now: datetime | None = None) -> User:
         raise TokenRefused("unknown")
     if row.revoked_at is not None:
         raise TokenRefused("revoked")
+    if not row.user.active:
+        raise TokenRefused("inactive")
     now = now or datetime.now(UTC)
     if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
         row.last_used_at = now

@@ -13,6 +13,6 @@ from .services import export_file
 
 @api_route("/surveys/<slug>/responses.<any(csv, xlsx):kind>")
 def survey_responses_file(user: User, slug: str, kind: str) -> Response:
-    survey = survey_or_404(slug)            # roles: needs the right to see the survey (viewer)
+    survey = survey_or_404(slug, need="edit", user=user)      # raw data: editors and owners
     data, name = export_file(survey, kind, request.args.get("questionnaire") or None)
     return send_file(data, mimetype=MIMETYPES[kind], as_attachment=True, download_name=name)

@@ -11,7 +11,7 @@ from .base_url import public_base_url
 
 @api_route("/surveys/<slug>/links")
 def survey_links_document(user: User, slug: str) -> dict:
-    survey = survey_or_404(slug)            # roles: needs the right to see the survey (viewer)
+    survey = survey_or_404(slug, need="view", user=user)
     return {"links": [{"questionnaire": link.form.version.questionnaire_id, "role": link.form.role,
                        "unit": link.unit.code if link.unit else None,
                        "unit_name": link.unit.name if link.unit else None, "url": link.url}

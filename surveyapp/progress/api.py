@@ -10,5 +10,5 @@ from .services import survey_progress
 
 @api_route("/surveys/<slug>/progress")
 def survey_progress_document(user: User, slug: str) -> dict:
-    survey = survey_or_404(slug)            # roles: needs the right to see the survey (viewer)
+    survey = survey_or_404(slug, need="view", user=user)
     return survey_progress(survey).api_json()

@@ -58,7 +58,7 @@ def indicator_system_upload(user: User) -> tuple[dict, int]:
 
 @api_route("/surveys/<slug>/scoring/<system>", methods=("PUT",))
 def survey_scoring_inputs(user: User, slug: str, system: str) -> dict:
-    survey = survey_or_404(slug)            # roles: needs the right to change the survey (editor)
+    survey = survey_or_404(slug, need="edit", user=user)
     choice = _system_or_404(system)
     inputs = read_inputs_document(choice.system, json_body())
     stored = store_inputs(survey, choice, inputs, user)
@@ -71,7 +71,7 @@ def survey_scoring_inputs(user: User, slug: str, system: str) -> dict:
 
 @api_route("/surveys/<slug>/scores")
 def survey_scores(user: User, slug: str) -> dict:
-    survey = survey_or_404(slug)            # roles: needs the right to see the survey (viewer)
+    survey = survey_or_404(slug, need="view", user=user)
     result = score_survey(survey, _system_or_404(request.args.get("system")))
     if isinstance(result, ScoringError):
         raise _scoring_error(result, "Some indicators cannot be scored: give their actual values.")

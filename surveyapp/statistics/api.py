@@ -11,10 +11,6 @@ from ..console.access import survey_or_404
 from ..models import Survey, User
 from .services import satisfaction_json_document, statistics_json
 
-CLUSTERS = ("respondent",)
-"""The clusters of the interval this version computes (answers pooled as independent); `unit` comes with
-clustered intervals in analysis.satisfaction."""
-
 
 def questionnaire_of(survey: Survey) -> SurveyForm:
     """The questionnaire named by ``?questionnaire=ID`` (may be left out when the survey has only one)."""
@@ -29,18 +25,14 @@ def questionnaire_of(survey: Survey) -> SurveyForm:
 
 @api_route("/surveys/<slug>/statistics")
 def survey_statistics(user: User, slug: str) -> dict:
-    survey = survey_or_404(slug)            # roles: needs the right to see the survey (viewer)
+    survey = survey_or_404(slug, need="view", user=user)
     return statistics_json(survey, questionnaire_of(survey))
 
 
 @api_route("/surveys/<slug>/satisfaction")
 def survey_satisfaction(user: User, slug: str) -> dict:
-    survey = survey_or_404(slug)            # roles: needs the right to see the survey (viewer)
+    survey = survey_or_404(slug, need="view", user=user)
     form = questionnaire_of(survey)
-    cluster = request.args.get("cluster", "respondent")
-    if cluster not in CLUSTERS:
-        raise ApiError(422, f"Intervals clustered by {cluster!r} are not available in this version.",
-                       errors=[problem("cluster", f"must be one of {', '.join(CLUSTERS)}")])
     questions = tuple(q.strip() for q in request.args.get("questions", "").split(",") if q.strip())
     return satisfaction_json_document(survey, form, questions, request.args.get("method", "top_box"),
-                                      request.args.get("by") or None)
+                                      request.args.get("by") or None, request.args.get("cluster", "respondent"))

@@ -286,13 +286,13 @@ SATISFACTION_GROUPS = ("unit", "role")
 
 
 def satisfaction_json_document(survey: Survey, form: SurveyForm, questions: tuple[str, ...], method: str,
-                               by: str | None) -> dict[str, Any]:
+                               by: str | None, cluster: str = "respondent") -> dict[str, Any]:
     """The ``surveyapp satisfaction --json`` document (analysis.satisfaction satisfaction, satisfaction_by,
     satisfaction_json) of the questionnaire's valid responses, cached by fingerprint.
 
-    Raises ConsoleError for unknown or unrated questions, an unknown method or grouping.
+    Raises ConsoleError for unknown or unrated questions, an unknown method, grouping or cluster.
     """
-    from analysis.satisfaction import satisfaction, satisfaction_by, satisfaction_json
+    from analysis.satisfaction import CLUSTERS, satisfaction, satisfaction_by, satisfaction_json
 
     if method not in METHOD_LABELS:
         raise ConsoleError(f"未知的满意度计算方法：{method}", code="unknown_method", place="method",
@@ -300,6 +300,9 @@ def satisfaction_json_document(survey: Survey, form: SurveyForm, questions: tupl
     if by not in (None, *SATISFACTION_GROUPS):
         raise ConsoleError(f"未知的分组方式：{by}", code="unknown_grouping", place="by",
                            english=f"Cannot group by {by!r}: use unit or role.")
+    if cluster not in CLUSTERS:
+        raise ConsoleError(f"未知的置信区间聚类方式：{cluster}", code="unknown_cluster", place="cluster",
+                           english=f"Cannot cluster by {cluster!r}: use respondent or unit.")
     if not questions:
         raise ConsoleError("请选择题目。", code="no_questions", place="questions",
                            english="Name the questions to pool, e.g. questions=q3,q4.")
@@ -308,14 +311,15 @@ def satisfaction_json_document(survey: Survey, form: SurveyForm, questions: tupl
     def compute() -> dict[str, Any] | str:
         frame = form_frame(survey, form, fp)
         try:
-            result = satisfaction(frame, form.questionnaire, list(questions), method)
-            parts = satisfaction_by(frame, form.questionnaire, list(questions), method, by) if by else []
+            result = satisfaction(frame, form.questionnaire, list(questions), method, cluster=cluster)
+            parts = (satisfaction_by(frame, form.questionnaire, list(questions), method, by, cluster=cluster)
+                     if by else [])
         except ValueError as exc:
             return str(exc)
         return satisfaction_json(result, parts)
 
-    found = caches().results.get_or_compute(("satisfaction_json", survey.id, form.id, fp, questions, method, by),
-                                            compute)
+    key = ("satisfaction_json", survey.id, form.id, fp, questions, method, by, cluster)
+    found = caches().results.get_or_compute(key, compute)
     if isinstance(found, str):
         raise ConsoleError(f"无法计算满意度：{found}", code="invalid_questions", place="questions", english=found)
     return found

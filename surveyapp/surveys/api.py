@@ -12,24 +12,22 @@ from .services import STATUS_ACTIONS, change_survey_status, create_console_surve
 
 @api_route("/surveys")
 def surveys_list(user: User) -> dict:
-    # roles: list_surveys will take the user (the surveys this user may see)
     return {"surveys": [{"slug": survey.slug, "title": survey.title, "status": survey.status,
                          "responses": counts.collected, "valid": counts.valid}
-                        for survey, counts in list_surveys()]}
+                        for survey, counts in list_surveys(user)]}
 
 
 @api_route("/surveys", methods=("POST",))
 def survey_create(user: User) -> tuple[dict, int]:
     wanted = read_survey_document(json_body())
-    # roles: the new survey's owner is `user` once surveys have owners
-    survey = create_console_survey(wanted.title, wanted.slug, wanted.forms, wanted.units)
+    survey = create_console_survey(wanted.title, wanted.slug, wanted.forms, wanted.units, owner=user)
     return {"slug": survey.slug, "status": survey.status}, 201
 
 
 @api_route("/surveys/<slug>/status", methods=("POST",))
 def survey_status(user: User, slug: str) -> dict:
     document = json_body()
-    survey = survey_or_404(slug)            # roles: needs the right to change the survey (owner/editor)
+    survey = survey_or_404(slug, need="edit", user=user)
     action = document.get("action")
     if action not in STATUS_ACTIONS:
         raise ApiError(422, 'The action must be "open" or "close".',

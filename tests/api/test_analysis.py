@@ -78,6 +78,10 @@ def test_satisfaction_is_the_satisfaction_command_document(api, survey, tmp_path
                                                      str(SHIPPED / "student-lamps.yaml"), "--questions", "q7",
                                                      "--by", "unit", "--json"])
     assert document == expected
+    by_school = api.get("/surveys/lamps/satisfaction?questionnaire=student-lamps&questions=q7&by=unit&cluster=unit")
+    assert by_school.get_json() == _cli_json(
+        cli, satisfaction_command, [_export(api, tmp_path), "--questionnaire", str(SHIPPED / "student-lamps.yaml"),
+                                    "--questions", "q7", "--by", "unit", "--cluster", "unit", "--json"])
 
 
 def test_satisfaction_problems_are_422_with_their_place(api, survey):
@@ -86,7 +90,8 @@ def test_satisfaction_problems_are_422_with_their_place(api, survey):
     assert assert_error(api.get(base), 422, "no_questions")["errors"][0]["path"] == "questions"
     assert assert_error(api.get(f"{base}&questions=q7&method=mean"), 422, "unknown_method")
     assert assert_error(api.get(f"{base}&questions=q7&by=district"), 422, "unknown_grouping")
-    assert assert_error(api.get(f"{base}&questions=q7&cluster=unit"), 422, "invalid")["errors"][0]["path"] == "cluster"
+    assert assert_error(api.get(f"{base}&questions=q7&cluster=district"), 422,
+                        "unknown_cluster")["errors"][0]["path"] == "cluster"
     score = api.get(f"{base}&questions=q7&method=score").get_json()
     assert score["rate"] == (100 + 80 + 60 + 80) / 4
 

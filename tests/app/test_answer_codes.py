@@ -270,21 +270,24 @@ def test_forms_of_another_version_of_the_questionnaire_are_read_from_their_docum
     assert list(frame["q1"]) == ["小学", "小学"]
 
 
-def insert_old_survey(path) -> int:
-    """A survey with one form of the questionnaire file, written as the first schema holds it; its form id."""
+def insert_old_survey(path, slug: str = "old-survey", role: str | None = None, token: str = "oldtoken") -> int:
+    """A survey with one form of the questionnaire file, written with the columns of the first schema (the
+    ORM's models have columns added since); the form's id."""
     questionnaire = load_questionnaire(path)
     with db.engine.begin() as conn:
         conn.execute(sa.text(
-            "INSERT INTO questionnaire_version (id, questionnaire_id, title, role, content_hash, source, loaded_at) "
-            "VALUES (1, :qid, :title, :role, :hash, :source, '2025-10-08 00:00:00')"),
+            "INSERT INTO questionnaire_version (questionnaire_id, title, role, content_hash, source, loaded_at) "
+            "VALUES (:qid, :title, :role, :hash, :source, '2025-10-08 00:00:00')"),
             {"qid": questionnaire.id, "title": questionnaire.title, "role": questionnaire.role,
              "hash": questionnaire.content_hash, "source": path.read_text(encoding="utf-8")})
+        conn.execute(sa.text("INSERT INTO survey (slug, title, status, allow_repeat, created_at) "
+                             "VALUES (:slug, '旧调查', 'open', false, '2025-10-08 00:00:00')"), {"slug": slug})
         conn.execute(sa.text(
-            "INSERT INTO survey (id, slug, title, status, allow_repeat, created_at) "
-            "VALUES (1, 'old-survey', '旧调查', 'open', false, '2025-10-08 00:00:00')"))
-        conn.execute(sa.text("INSERT INTO form (id, survey_id, version_id, role, token) "
-                             "VALUES (1, 1, 1, :role, 'oldtoken')"), {"role": questionnaire.role})
-    return 1
+            "INSERT INTO form (survey_id, version_id, role, token) "
+            "SELECT s.id, v.id, :role, :token FROM survey s, questionnaire_version v "
+            "WHERE s.slug = :slug AND v.content_hash = :hash"),
+            {"role": role or questionnaire.role, "token": token, "slug": slug, "hash": questionnaire.content_hash})
+        return conn.execute(sa.text("SELECT id FROM form WHERE token = :t"), {"t": token}).scalar_one()
 
 
 def test_responses_stored_before_the_columns_existed_are_read_after_the_upgrade(database_url):

@@ -11,10 +11,10 @@ from surveyapp import create_app
 from surveyapp.extensions import db
 from surveyapp.models import Form, Unit, UnitLink
 from surveyapp.surveys.services import set_status, survey_links
-from tests.app.test_answer_codes import old_form
+from tests.app.test_answer_codes import insert_old_survey
 from tests.respond.helpers import open_page
 
-BEFORE = "8b3f2c6d1e90"          # the revision before unit links
+BEFORE = "8b3f2c6d1e90"          # a revision well before unit links (and the library's version columns)
 
 
 def test_existing_forms_keep_their_links_and_get_a_token_per_unit(database_url, make_survey):
@@ -29,7 +29,7 @@ def test_existing_forms_keep_their_links_and_get_a_token_per_unit(database_url, 
         clean()
         try:
             upgrade(revision=BEFORE)
-            first = old_form("printed", SHIPPED / "student-lamps.yaml", "student", "printed-student-token-0")
+            first = insert_old_survey(SHIPPED / "student-lamps.yaml", "printed", "student", "printed-student-token-0")
             with db.engine.begin() as conn:
                 survey_id, version = conn.execute(sa.text("SELECT survey_id, version_id FROM form WHERE id = :f"),
                                                   {"f": first}).one()

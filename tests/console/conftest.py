@@ -6,8 +6,6 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from flask import g
-from flask.testing import FlaskClient
 
 from questionnaires import clean_answers
 from surveyapp.auth import login as login_module
@@ -29,27 +27,6 @@ def csrf_token(html: str) -> str:
     match = CSRF_INPUT.search(html)
     assert match, "no csrf_token field on the page"
     return match.group(1) or match.group(2)
-
-
-class FreshClient(FlaskClient):
-    """A test client whose every request starts with an empty `g`, as each request does in production.
-
-    The `app` fixture keeps one application context open for the whole test, and Flask reuses it for the
-    requests, so `g` (Flask-Login's loaded user, the CSRF token, the roles looked up) would otherwise
-    carry over from one request, or one client, to the next.
-    """
-
-    def open(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
-        for name in list(g):
-            g.pop(name)
-        return super().open(*args, **kwargs)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_clients(app):
-    """Every test client of the console tests (`client` and any made with `app.test_client()`) is a
-    FreshClient."""
-    app.test_client_class = FreshClient
 
 
 @pytest.fixture

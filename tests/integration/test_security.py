@@ -28,9 +28,9 @@ from surveyapp.extensions import db
 from surveyapp.models import AuditEvent, Response, Survey, User
 from surveyapp.respond import routes as respond_routes
 from surveyapp.respond import services as respond_services
+from tests.conftest import FreshClient
 from tests.console.conftest import (
     PASSWORD,
-    FreshClient,
     at,
     clock_fixture,  # noqa: F401  (the `clock` fixture)
     csrf_token,
@@ -47,9 +47,8 @@ PLUS = "+1+cmd|' /C calc'!A0"
 
 @pytest.fixture
 def browser(app):
-    """Makes test clients whose requests each start with an empty `g`, as in production (the app
-    fixture keeps one application context open, see tests/console/conftest.py)."""
-    app.test_client_class = FreshClient
+    """Makes test clients whose requests each start with an empty `g`, as in production (see
+    tests/conftest.py FreshClient)."""
     return app.test_client
 
 

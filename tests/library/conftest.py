@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.api.conftest import api, token  # noqa: F401 (fixtures)
-from tests.console.conftest import _fresh_throttle, console, evaluator, no_csrf  # noqa: F401 (fixtures)
+from tests.console.conftest import console, evaluator, no_csrf  # noqa: F401 (fixtures)
 
 
 def posted_fields(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
