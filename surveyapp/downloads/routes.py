@@ -16,12 +16,11 @@ from ..scoring.services import pick_indicators
 from ..scoring.systems import indicator_choices
 from ..surveys.overview import survey_overview
 from .services import (
-    REPORT_SECTIONS,
     export_file,
     pictures_zip,
     questionnaire_downloads,
-    report_available,
     report_docx,
+    report_sections,
     statistics_workbook,
 )
 
@@ -38,8 +37,8 @@ def downloads(slug: str):
     survey = survey_or_404(slug, need="view")
     return render_template("console/downloads.html", survey=survey,
                            files=questionnaire_downloads(survey_overview(survey)), forms=survey_forms(survey),
-                           indicators=indicator_choices(), report=report_available(),
-                           report_sections=REPORT_SECTIONS)
+                           indicators=indicator_choices(),
+                           report_sections=report_sections())
 
 
 @bp.route("/surveys/<slug>/download/responses.<kind>")
@@ -81,8 +80,6 @@ def download_pictures(slug: str):
 @bp.route("/surveys/<slug>/download/report.docx")
 def download_report(slug: str):
     survey = survey_or_404(slug, need="view")
-    if not report_available():
-        abort(404)
     try:
         _, indicators = pick_indicators(request.args.get("indicators") or None)
         data = report_docx(survey, request.args.getlist("section"), indicators,

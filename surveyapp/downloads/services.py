@@ -129,37 +129,35 @@ def pictures_zip(survey: Survey, form: SurveyForm) -> bytes:
     return out.getvalue()
 
 
-REPORT_SECTIONS = {"summary": "问卷回收情况", "scores": "评分结果", "questions": "各题统计", "text": "开放题分析"}
+def report_sections() -> dict[str, str]:
+    """The Word report's sections in their order, with the headings the report gives them."""
+    from analysis.report.document import SECTION_TITLES, SECTIONS
 
-
-def report_available() -> bool:
-    try:
-        from analysis.report import build_report  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    return {name: SECTION_TITLES[name] for name in SECTIONS}
 
 
 def report_docx(survey: Survey, sections: list[str], indicators: IndicatorChoice | None, charts: bool = True,
                 ) -> bytes:
-    """The Word appendix (analysis.report.build_report) of the survey's responses, the chosen sections,
-    the score table when an indicator system is chosen (with the evaluator's stored inputs).
+    """The Word report (analysis.report.build_report) of the survey's responses, the chosen sections; the
+    score table and each indicator's evidence when an indicator system is chosen (with the evaluator's
+    stored inputs).
 
     Raises ConsoleError (Chinese) when there is nothing to report or the scores cannot be computed.
     """
     from analysis.report import build_report
+    from analysis.report.document import SCORED_SECTIONS
     from analysis.scoring import ScoringError
 
     if not sections:
         raise ConsoleError("请至少选择一个部分。")
-    unknown = [s for s in sections if s not in REPORT_SECTIONS]
+    unknown = [s for s in sections if s not in report_sections()]
     if unknown:
         raise ConsoleError(f"未知的部分：{'、'.join(unknown)}")
     frames, questionnaires, _ = all_frames(survey, include_invalid=True)
     if not any(len(f) for f in frames.values()):
         raise ConsoleError("还没有答卷，无法生成报告附表。")
     score = None
-    if indicators is not None and "scores" in sections:
+    if indicators is not None and set(SCORED_SECTIONS).intersection(sections):
         score = score_survey(survey, indicators)
         if isinstance(score, ScoringError):
             raise ConsoleError("评分无法完成，请先在“评分”页补全指标：" + "；".join(p for _, p in score.problems[:3]))

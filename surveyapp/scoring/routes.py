@@ -8,6 +8,7 @@ import io
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from analysis.report import leaf_paragraphs
 from analysis.scoring import ScoringError
 from analysis.scoring.table import table_rows
 
@@ -68,6 +69,7 @@ def scoring(slug: str):
     return render_template("console/scoring.html", survey=survey, files=choices, chosen=chosen, system=system,
                            form=form, values=values, problems=problems, failed=failed,
                            result=None if failed else result, rows=[] if failed else table_rows(result),
+                           paragraphs={} if failed else leaf_paragraphs(result),
                            rule_labels=RULE_LABELS, history=inputs_history(survey, chosen.name))
 
 

@@ -108,6 +108,18 @@ def test_score_table_total_and_grade(console, survey, indicators):
     assert 'id="total">83.07<' in html and 'id="grade">良<' in html
 
 
+def test_each_indicator_has_its_paragraph_to_copy(console, survey, indicators):
+    html = console.get(url(survey)).get_data(as_text=True)
+    evidence = html[html.index('id="evidence"'):]
+    # the closing sentences, numbers as the score table prints them without trailing zeros
+    assert "指标分值 40 分，评价得分 36.4 分，得分率 91%。" in evidence
+    assert "指标分值 50 分，评价得分 41.67 分，得分率 83.34%。" in evidence
+    assert "指标分值 10 分，评价得分 5 分，得分率 50%。" in evidence
+    # the satisfaction leaf names its question and the count behind the rate: 4 valid answers to q7
+    assert "问卷题 7（量表题，有效答题 4 人次）" in evidence
+    assert evidence.count('data-copy="evidence-') == 3
+
+
 def test_literal_and_override_are_kept_and_shown(console, survey, indicators):
     page = console.get(url(survey)).get_data(as_text=True)
     # leaves in file order: 0 预算编制科学性 (checklist), 1 预算执行率, 2 学生满意度
