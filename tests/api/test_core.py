@@ -6,13 +6,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import abort
 
-from surveyapp.auth.tokens import revoke_token
+from surveyapp.auth.services import create_user
+from surveyapp.auth.tokens import create_token, revoke_token
 from surveyapp.extensions import db
+from surveyapp.models import Survey
+from surveyapp.surveys.members import add_member
 
 from ..console.conftest import log_in
-from .conftest import assert_error
+from .conftest import PASSWORD, ApiClient, assert_error
 
 
 def test_a_valid_token_lists_the_surveys(api, make_survey):
@@ -122,15 +124,22 @@ def test_every_api_route_refuses_a_request_without_token(app, client, make_surve
             assert_error(reply, 401, "unauthorized")
 
 
-def test_a_right_the_user_lacks_is_403_json(api, make_survey, monkeypatch):
-    """The survey lookup refuses with 403 when the user may not see a survey (roles); the API says so in JSON."""
-    import surveyapp.progress.api as progress_api
-
-    make_survey(["student-lamps"], slug="secret")
-
-    def refuse(slug):
-        abort(403)
-
-    monkeypatch.setattr(progress_api, "survey_or_404", refuse)
-    document = assert_error(api.get("/surveys/secret/progress"), 403, "forbidden")
+def test_the_api_follows_the_survey_roles(api, client, make_survey):
+    """A token acts as its user: a survey the user is not a member of does not exist for it (404), a viewer
+    reads but may not change (403), and the survey list holds only the user's surveys."""
+    survey = make_survey(["student-lamps"], slug="secret", status="draft")
+    other = make_survey(["student-lamps"], slug="elsewhere")
+    viewer = create_user("wang.fang", PASSWORD)
+    add_member(survey, viewer, "viewer")
+    _, text = create_token(viewer, "viewer's script")
+    db.session.commit()
+    script = ApiClient(client, text)
+    assert [s["slug"] for s in script.get("/surveys").get_json()["surveys"]] == ["secret"]
+    assert script.get("/surveys/secret/progress").status_code == 200
+    document = assert_error(script.post("/surveys/secret/status", json={"action": "open"}), 403, "forbidden")
     assert document["message"] == "Your account may not do this."
+    assert_error(script.get(f"/surveys/{other.slug}/progress"), 404, "not_found")
+    db.session.expire_all()
+    assert db.session.get(Survey, survey.id).status == "draft"
+    # the first account is the admin: its token sees both
+    assert {s["slug"] for s in api.get("/surveys").get_json()["surveys"]} == {"secret", "elsewhere"}
