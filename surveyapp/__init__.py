@@ -67,6 +67,8 @@ def _trust_proxies(app: Flask) -> None:
     or any client could pick the address the rate limit counts."""
     try:
         proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+        if proxies < 0:
+            raise ValueError
     except ValueError:
         raise ConfigurationError(
             f"TRUSTED_PROXIES must be a number of proxies, not {app.config['TRUSTED_PROXIES']!r}") from None

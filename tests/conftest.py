@@ -127,3 +127,11 @@ def chromium_path() -> str | None:
 
 def count_rows(model) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def unit_link_token(form, unit_code: str) -> str:
+    """The token of a form's public link in one unit (``/s/<token>``)."""
+    from surveyapp.models import Unit, UnitLink
+
+    return db.session.scalar(sa.select(UnitLink.token).join(Unit, Unit.id == UnitLink.unit_id)
+                             .where(UnitLink.form_id == form.id, Unit.code == unit_code))

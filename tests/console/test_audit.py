@@ -87,7 +87,7 @@ def test_survey_status_members_screening_and_scoring_are_recorded(app, console, 
         ("response_invalidated", who, slug, f"答卷 {response.public_id}：复核：答题过快"),
         ("response_restored", who, slug, f"答卷 {response.public_id}：复核后恢复"),
         ("response_invalidated", who, slug, "按规则“答题过快”批量判为无效 1 份"),
-        ("scoring_saved", who, slug, f"{NAME}：1 个实际完成值，1 项得分调整"),
+        ("scoring_saved", who, slug, f"{NAME.removesuffix('.yaml')}：1 个实际完成值，1 项得分调整"),
     ]
     assert all(secret_answer not in detail for *_, detail in events())
 

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 
 from surveyapp.extensions import db
 from surveyapp.models import QuestionnaireVersion, Response, Survey
+from tests.conftest import unit_link_token
 from tests.console.conftest import PASSWORD
 from tests.console.test_browser import ARTIFACTS, browser, live_server  # noqa: F401 (fixtures)
 from tests.console.test_browser_flow import WECHAT_UA
@@ -155,7 +156,7 @@ def test_a_questionnaire_from_the_editor_to_a_stored_response(live_server, brows
     survey = db.session.scalar(sa.select(Survey).filter_by(slug=SLUG))
     form = survey.forms[0]
     assert (form.version.questionnaire_id, form.role) == ("afterschool-parent", "parent")
-    answer_on_phone(browser, f"{live_server}/s/{form.token}/XX01")
+    answer_on_phone(browser, f"{live_server}/s/{unit_link_token(form, 'XX01')}")
 
     db.session.expire_all()
     response = db.session.scalar(sa.select(Response))
