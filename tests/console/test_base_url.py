@@ -7,7 +7,6 @@ import pytest
 
 from surveyapp.config import Defaults
 from surveyapp.links.services import qr_bytes
-
 from tests.conftest import unit_link_token
 
 
