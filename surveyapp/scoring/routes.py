@@ -19,6 +19,7 @@ from ..errors import ConsoleError
 from ..extensions import db
 from . import system_pages  # noqa: F401  (the indicator-system pages)
 from .inputs import inputs_history, load_scoring_inputs
+from .messages import RULE_LABELS, chinese_problems
 from .services import (
     inputs_by_index,
     parse_scoring_form,
@@ -28,10 +29,6 @@ from .services import (
     store_inputs,
 )
 
-RULE_LABELS = {
-    "manual": "人工评分", "yes_no": "是否完成", "checklist": "逐项核查", "proportional": "按比例计分",
-    "deduct_below": "低于目标扣分", "deduct_above": "高于目标扣分", "ratio_below": "按完成比例计分",
-}
 EXPORT_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
@@ -67,7 +64,8 @@ def scoring(slug: str):
     result = score_survey(survey, chosen)
     failed = result if isinstance(result, ScoringError) else None
     return render_template("console/scoring.html", survey=survey, files=choices, chosen=chosen, system=system,
-                           form=form, values=values, problems=problems, failed=failed,
+                           form=form, values=values, problems=problems,
+                           failed=chinese_problems(failed.problems, chosen.source) if failed else None,
                            result=None if failed else result, rows=[] if failed else table_rows(result),
                            paragraphs={} if failed else leaf_paragraphs(result),
                            rule_labels=RULE_LABELS, history=inputs_history(survey, chosen.name))

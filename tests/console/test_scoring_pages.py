@@ -172,7 +172,7 @@ def test_bad_input_is_refused_and_nothing_saved(console, survey, indicators):
 def test_values_that_cannot_be_computed_are_named_and_a_literal_fixes_them(console, make_survey, indicators):
     empty = make_survey(["student-lamps"])
     page = console.get(url(empty)).get_data(as_text=True)
-    assert 'id="score-problems"' in page and "学生满意度" in page and "no valid answers" in page
+    assert 'id="score-problems"' in page and "学生满意度" in page and "中没有有效回答，无法计算该值" in page
     assert console.get(f"/console/surveys/{empty.slug}/scoring/scores.xlsx?indicators={NAME}").status_code == 302
     console.post(url(empty), data={"csrf_token": csrf_token(page), "literal-2": "81"})
     rows = score_rows(console.get(url(empty)).get_data(as_text=True))
