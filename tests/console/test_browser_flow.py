@@ -165,3 +165,33 @@ def test_a_round_from_creation_to_download(live_server, browser, evaluator, tmp_
     summary = {row[0]: row[1] for row in book["汇总"].iter_rows(values_only=True) if row and row[0]}
     assert summary["回收答卷"] == 3 and summary["有效答卷"] == 2 and summary["无效答卷"] == 1
     page.close()
+
+
+PHONE_PAGES = ["", "/links", "/progress", "/screening", "/statistics", "/text", "/scoring?indicators=lamps",
+               "/downloads", "/members"]
+
+
+def test_console_pages_fit_a_phone_screen(live_server, browser, evaluator, make_survey, add_response):  # noqa: F811
+    """At 375 px no console page scrolls sideways: the top bar wraps, the survey tabs and wide tables scroll
+    inside their own box, and the current tab is scrolled into view."""
+    survey = make_survey(["student-lamps"], units=(("XX01", "实验小学"), ("XX02", "东风路小学")))
+    for unit in ("XX01", "XX02", "XX02"):
+        add_response(survey, "student", unit, duration_s=12)          # fast: the screening table has rows
+    page = browser.new_page(viewport={"width": 375, "height": 667}, locale="zh-CN")
+    page.set_default_timeout(20_000)
+    page.goto(f"{live_server}/console/login")
+    page.fill("#username", "evaluator")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/console/")
+    for path in ["/console/", "/console/surveys/new", "/console/library", "/console/audit",
+                 *(f"/console/surveys/{survey.slug}{tab}" for tab in PHONE_PAGES)]:
+        page.goto(live_server + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
+        active = page.locator("nav.tabs a.active")
+        if active.count():
+            box, nav = active.bounding_box(), page.locator("nav.tabs").bounding_box()
+            assert box["x"] >= nav["x"] - 1 and box["x"] + box["width"] <= nav["x"] + nav["width"] + 1, path
+    page.goto(f"{live_server}/console/surveys/{survey.slug}/screening")
+    page.screenshot(path=str(ARTIFACTS / "phone-screening.png"), full_page=True)
+    page.close()

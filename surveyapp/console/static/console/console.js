@@ -1,5 +1,5 @@
 // The console's small behaviours, bound here instead of inline handlers (the Content-Security-Policy runs
-// scripts from files only): select a link on click, print a page, confirm a bulk action, copy a paragraph.
+// scripts from files only): select a link on click, print a page, confirm a bulk action, copy a paragraph, show the current tab.
 (function () {
   "use strict";
   document.addEventListener("click", function (event) {
@@ -34,5 +34,13 @@
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) { event.preventDefault(); }
+  });
+  // On a narrow screen the survey tabs scroll sideways: bring the current one into view.
+  document.addEventListener("DOMContentLoaded", function () {
+    var tabs = document.querySelector("nav.tabs");
+    var active = tabs && tabs.querySelector("a.active");
+    if (active && tabs.scrollWidth > tabs.clientWidth) {
+      tabs.scrollLeft = active.offsetLeft - (tabs.clientWidth - active.offsetWidth) / 2 - tabs.offsetLeft;
+    }
   });
 })();
