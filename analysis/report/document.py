@@ -52,12 +52,14 @@ CHINESE_NUMERALS = "一二三四五六七八九十"
 
 @dataclass(frozen=True)
 class ReportInfo:
-    """What went into a report: the file, the sections written, and the table and figure captions in order."""
+    """What went into a report: the file, the sections written, the table and figure captions in order, and
+    the number of tables in all (the evidence section's question tables carry no caption, as in reports)."""
 
     path: Path
     sections: tuple[str, ...]
     tables: tuple[str, ...]
     figures: tuple[str, ...]
+    table_count: int = 0
 
 
 @dataclass
@@ -198,7 +200,7 @@ def build_report(frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str
                                    top_words=top_words)
         styles.keep_tables_together(document)
         document.save(str(path))
-    return ReportInfo(path, chosen, tuple(ctx.tables), tuple(ctx.figures))
+    return ReportInfo(path, chosen, tuple(ctx.tables), tuple(ctx.figures), len(document.tables))
 
 
 def _role_order(questionnaire: Questionnaire) -> tuple[int, str]:

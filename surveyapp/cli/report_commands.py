@@ -71,7 +71,7 @@ def report_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], 
                             charts=not no_charts, targets=targets)
     except OSError as exc:
         raise InputError(out, [("--out", f"cannot write the file: {exc.strerror or exc}")]) from exc
-    click.echo(f"wrote {info.path}: {len(info.tables)} tables, {len(info.figures)} figures "
+    click.echo(f"wrote {info.path}: {info.table_count} tables, {len(info.figures)} figures "
                f"({', '.join(info.sections)})", err=True)
 
 

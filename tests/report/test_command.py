@@ -44,7 +44,7 @@ def test_report_from_a_response_file(tmp_path, files):
     score = [[c.text for c in row.cells] for row in document.tables[3].rows]
     assert score[-2][-2:] == ["95.47", "95.47%"] and score[-1][-1] == "优"
     assert len(document.inline_shapes) == 6
-    assert "wrote" in result.output
+    assert f"wrote {out}: {len(document.tables)} tables, 6 figures" in result.output
 
 
 def test_sections_option_on_the_command(tmp_path, files):
@@ -68,6 +68,8 @@ def test_evidence_section_on_the_command(tmp_path, files):
     texts = [p.text for p in document.paragraphs]
     # 预算执行率: 95.5 against 100, 2% of the weight 10 per point: 10 x (1 - 0.02 x 4.5) = 9.1
     assert any(text.endswith("指标分值 10 分，评价得分 9.1 分，得分率 91%。") for text in texts)
+    # the question tables of the evidence carry no caption but are counted in the summary line
+    assert document.tables and f": {len(document.tables)} tables, 0 figures" in result.output
 
 
 @pytest.mark.parametrize(("args", "message"), [
