@@ -7,17 +7,24 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install lint bench bench-submit bench-analysis bench-tokenize bench-console bench-export clean
+.PHONY: run test install lock lint bench bench-submit bench-analysis bench-tokenize bench-console bench-export clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(BIN)/pip install --quiet -e '.[test]'
+# requirements.lock pins every package at the versions CI tests with (regenerate with `make lock`)
+$(VENV)/.installed: pyproject.toml requirements.lock | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+lock: | $(BIN)/activate
+	$(BIN)/pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --extra test --strip-extras --no-emit-index-url --no-emit-find-links \
+		-o requirements.lock pyproject.toml
 
 # make run is a development start: the app keeps a random key in instance/secret_key (made once, mode 0600)
 run: export SURVEYAPP_ENV_NAME = development
