@@ -50,6 +50,18 @@ def browser():
         browser.close()
 
 
+def logged_in_page(browser, live_server: str, width: int = 1366, height: int = 900):
+    """A new page of the console, logged in as the evaluator, on the survey list."""
+    page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
+    page.set_default_timeout(20_000)
+    page.goto(f"{live_server}/console/login")
+    page.fill("#username", "evaluator")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/console/")
+    return page
+
+
 def test_console_in_a_real_browser(live_server, browser, evaluator, add_response, tmp_path):
     ARTIFACTS.mkdir(exist_ok=True)
     units_csv = tmp_path / "学校名单.csv"

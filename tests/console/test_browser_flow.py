@@ -14,8 +14,7 @@ from surveyapp.models import Response, Survey
 from surveyapp.surveys.services import version_questionnaire
 from tests.respond.conftest import unit_url
 
-from .conftest import PASSWORD
-from .test_browser import ARTIFACTS, CHROMIUM_ARGS, browser, live_server  # noqa: F401 (fixtures)
+from .test_browser import ARTIFACTS, CHROMIUM_ARGS, browser, live_server, logged_in_page  # noqa: F401
 from .test_statistics import tables_in
 
 pytestmark = pytest.mark.browser
@@ -68,15 +67,8 @@ def test_a_round_from_creation_to_download(live_server, browser, evaluator, tmp_
     ARTIFACTS.mkdir(exist_ok=True)
     units_csv = tmp_path / "学校名单.csv"
     units_csv.write_text("代码,名称,区县\nXX01,实验小学,城关区\nXX02,东风路小学,城关区\n", encoding="utf-8-sig")
-    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    page.set_default_timeout(20_000)
-
     # log in and create the survey from the shipped questionnaires
-    page.goto(f"{live_server}/console/")
-    page.fill("#username", "evaluator")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/console/")
+    page = logged_in_page(browser, live_server)
     page.goto(f"{live_server}/console/surveys/new")
     page.fill("#title", "2025年护眼灯改造项目学生满意度调查")
     page.fill("#slug", SLUG)
@@ -177,13 +169,7 @@ def test_console_pages_fit_a_phone_screen(live_server, browser, evaluator, make_
     survey = make_survey(["student-lamps"], units=(("XX01", "实验小学"), ("XX02", "东风路小学")))
     for unit in ("XX01", "XX02", "XX02"):
         add_response(survey, "student", unit, duration_s=12)          # fast: the screening table has rows
-    page = browser.new_page(viewport={"width": 375, "height": 667}, locale="zh-CN")
-    page.set_default_timeout(20_000)
-    page.goto(f"{live_server}/console/login")
-    page.fill("#username", "evaluator")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/console/")
+    page = logged_in_page(browser, live_server, width=375, height=667)
     for path in ["/console/", "/console/surveys/new", "/console/library", "/console/audit",
                  *(f"/console/surveys/{survey.slug}{tab}" for tab in PHONE_PAGES)]:
         page.goto(live_server + path)

@@ -10,8 +10,7 @@ import sqlalchemy as sa
 from surveyapp.extensions import db
 from surveyapp.models import QuestionnaireVersion, Response, Survey
 from tests.conftest import unit_link_token
-from tests.console.conftest import PASSWORD
-from tests.console.test_browser import ARTIFACTS, browser, live_server  # noqa: F401 (fixtures)
+from tests.console.test_browser import ARTIFACTS, browser, live_server, logged_in_page  # noqa: F401
 from tests.console.test_browser_flow import WECHAT_UA
 
 pytestmark = pytest.mark.browser
@@ -106,13 +105,7 @@ def answer_on_phone(chromium, url: str) -> None:
 
 def test_a_questionnaire_from_the_editor_to_a_stored_response(live_server, browser, evaluator, tmp_path):  # noqa: F811
     ARTIFACTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    page.set_default_timeout(20_000)
-    page.goto(f"{live_server}/console/login")
-    page.fill("#username", "evaluator")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/console/")
+    page = logged_in_page(browser, live_server)
 
     page.click(".topnav >> text=问卷库")
     page.click("text=新建问卷")
