@@ -1,4 +1,4 @@
-"""Load and validate questionnaire YAML files (format version 1, see formats/questionnaire.md)."""
+"""Load and validate questionnaire YAML files (format version 1, see docs/formats/questionnaire.md)."""
 
 from __future__ import annotations
 

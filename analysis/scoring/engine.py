@@ -184,7 +184,7 @@ def score_system(system: IndicatorSystem, data: Mapping[str, pd.DataFrame],
 
 
 def score_json(result: ScoreResult) -> dict[str, Any]:
-    """The `score` JSON document of formats/data-and-cli.md.
+    """The JSON document of `surveyapp score --json` (docs/cli.md).
 
     Scores and the total have 2 decimals; rate and deviation are fractions with 4 decimals; value and
     deviation are null where there is none; override is null or {"score", "reason", "computed"}.

@@ -1,4 +1,4 @@
-"""Load and validate indicator-system YAML files (format version 1, see formats/indicators.md).
+"""Load and validate indicator-system YAML files (format version 1, see docs/formats/indicators.md).
 
 Every problem is collected with its place in the file
 (``indicators[2].children[0].children[1].rule.threshold``) and reported at once in one

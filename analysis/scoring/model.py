@@ -95,7 +95,7 @@ class ChecklistItem:
 
 @dataclass(frozen=True)
 class Rule:
-    """A scoring rule; only the parameters of its `type` are set (see formats/indicators.md)."""
+    """A scoring rule; only the parameters of its `type` are set (see docs/formats/indicators.md)."""
 
     type: str
     score: Decimal | None = None                # manual

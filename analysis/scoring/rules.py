@@ -1,4 +1,4 @@
-"""Scoring rules: a leaf's weight and actual value become its score (see formats/indicators.md).
+"""Scoring rules: a leaf's weight and actual value become its score (see docs/formats/indicators.md).
 
 All arithmetic is in :class:`decimal.Decimal`; :func:`round_score` rounds half up to 2 decimals, as scores are
 shown in reports.
