@@ -26,6 +26,7 @@ ACTIONS = {
     "logout": "退出登录",
     "user_created": "创建用户",
     "password_reset": "重置密码",
+    "password_changed": "修改密码",
     "user_deactivated": "停用用户",
     "user_activated": "启用用户",
     "sessions_revoked": "注销登录",

@@ -1,4 +1,4 @@
-"""Login and logout."""
+"""Login, logout and changing one's own password."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from flask_login import current_user, login_user, logout_user
 from ..console import bp
 from ..console.forms import PostForm
 from ..extensions import db
-from .forms import LoginForm
+from .forms import LoginForm, PasswordForm
 from .login import LoginRefused, authenticate
+from .services import UserError, change_password
 from .sessions import SESSION_KEY, end_session, start_session
 
 
@@ -40,13 +41,36 @@ def login():
                 headers = {"Retry-After": str(refused.retry_after)}
                 return render_template("console/login.html", form=form, error=error), 429, headers
         else:
-            token = start_session(user, request.remote_addr)
-            db.session.commit()
-            session.clear()              # nothing from before the login carries over
-            login_user(user)
-            session[SESSION_KEY] = token
+            _start_login(user)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("console/login.html", form=form, error=error)
+
+
+def _start_login(user) -> None:  # noqa: ANN001
+    """A new server-side login for `user` in this browser (committed); nothing of the old cookie carries over."""
+    token = start_session(user, request.remote_addr)
+    db.session.commit()
+    session.clear()
+    login_user(user)
+    session[SESSION_KEY] = token
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def account_password():
+    form = PasswordForm()
+    error = None
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            ended = change_password(user, form.current.data, form.new.data)
+        except UserError as exc:
+            db.session.rollback()
+            error = exc.chinese
+        else:
+            _start_login(user)
+            flash(f"密码已修改；包括其他设备在内的 {ended} 个登录已结束，本页已重新登录。", "success")
+            return redirect(url_for("console.index"))
+    return render_template("console/password.html", form=form, error=error), 422 if error else 200
 
 
 @bp.route("/logout", methods=["POST"])

@@ -78,6 +78,23 @@ def reset_password(user: User) -> str:
     return password
 
 
+def change_password(user: User, current: str, new: str) -> int:
+    """`user` replaces their own password, knowing the current one; every login of theirs ends (the caller
+    starts a new one for the browser in use). Returns how many logins ended."""
+    if not user.check_password(current):
+        raise UserError("the current password is wrong", "当前密码不正确。")
+    if len(new) < MIN_PASSWORD:
+        raise UserError(f"the password must have at least {MIN_PASSWORD} characters",
+                        f"新密码至少需要 {MIN_PASSWORD} 个字符。")
+    if new == current:
+        raise UserError("the new password is the current one", "新密码不能与当前密码相同。")
+    user.set_password(new)
+    ended = end_user_sessions(user)
+    record_event("password_changed", user=user, detail=f"{user.username}（结束 {ended} 个登录）")
+    logger.info("User %s changed their password", user.username)
+    return ended
+
+
 def set_active(user: User, active: bool) -> User:
     """Deactivate (ending all logins) or reactivate an account; nobody deactivates their own."""
     actor = acting_user()

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from surveyapp.auth.throttle import delay_after, network_of
 from surveyapp.extensions import db
-from surveyapp.models import LoginSession, LoginThrottle
+from surveyapp.models import AuditEvent, LoginSession, LoginThrottle
 
 from .conftest import PASSWORD, at, csrf_token, log_in
 
@@ -171,3 +171,39 @@ def test_next_is_followed_only_inside_the_console(client, evaluator, next_url, e
     reply = log_in(client, next_url=next_url)
     assert reply.status_code == 302 and reply.headers["Location"] == expected
     assert "evil" not in str(reply.headers)
+
+
+def _change(client, current: str, new: str, confirm: str | None = None):
+    page = client.get("/console/account/password").get_data(as_text=True)
+    return client.post("/console/account/password", data={
+        "csrf_token": csrf_token(page), "current": current, "new": new,
+        "confirm": new if confirm is None else confirm})
+
+
+def test_an_evaluator_changes_their_own_password_and_other_logins_end(app, client, evaluator):
+    other_device = app.test_client()
+    assert log_in(client).status_code == 302 and log_in(other_device).status_code == 302
+    reply = _change(client, PASSWORD, "新的密码-2026-冬季")
+    assert reply.status_code == 302
+    assert "2 个登录已结束" in client.get("/console/").get_data(as_text=True)    # this browser stays in
+    assert other_device.get("/console/").status_code == 302                        # the other one is out
+    client.post("/console/logout", data={"csrf_token": csrf_token(client.get("/console/").get_data(as_text=True))})
+    assert log_in(client, password=PASSWORD).status_code == 200                   # the old one is refused
+    assert log_in(client, password="新的密码-2026-冬季").status_code == 302
+    events = db.session.scalars(sa.select(AuditEvent.detail).filter_by(action="password_changed")).all()
+    assert events == ["evaluator（结束 2 个登录）"]
+
+
+@pytest.mark.parametrize(("current", "new", "confirm", "message"), [
+    ("wrong-password", "新的密码-2026-冬季", None, "当前密码不正确。"),
+    (PASSWORD, "short", None, "新密码至少需要 10 个字符。"),
+    (PASSWORD, PASSWORD, None, "新密码不能与当前密码相同。"),
+    (PASSWORD, "新的密码-2026-冬季", "新的密码-2026-夏季", "两次输入的新密码不一致。"),
+])
+def test_a_refused_password_change_says_why_and_changes_nothing(client, evaluator, current, new, confirm, message):
+    log_in(client)
+    reply = _change(client, current, new, confirm)
+    assert reply.status_code in (200, 422) and message in reply.get_data(as_text=True)
+    db.session.expire_all()
+    assert evaluator.check_password(PASSWORD)
+    assert client.get("/console/").status_code == 200                                # still logged in
