@@ -1,6 +1,6 @@
 """Data-quality screening (有效问卷): flags for the evaluator to review, never deletions.
 
-Three checks, thresholds configurable:
+Four checks, thresholds configurable:
 
 * ``duplicate``: the same answers submitted again from the same device/client (a ``client`` column, when the
   frame has one) within ``duplicate_window_s`` seconds; without a client column, the same answers submitted
@@ -9,6 +9,8 @@ Three checks, thresholds configurable:
 * ``speeder``: answering time below ``min_seconds``, or below ``median_fraction`` of the median time.
 * ``straight_line``: every row of a matrix (with at least ``straight_min_rows`` rows answered) given the
   same answer. Informational only - all 非常满意 is common and honest in school surveys.
+* ``too_long`` (回答过长): an open answer (or 其他 text) longer than its question's ``max_length``. The web
+  form refuses such answers; an imported file keeps them in full and they are flagged here, informational.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import pandas as pd
 from questionnaires import Questionnaire
 
 FLAG_COLUMNS = ("response_id", "flag", "reason")
-INFORMATIONAL_FLAGS = frozenset({"straight_line"})
+INFORMATIONAL_FLAGS = frozenset({"straight_line", "too_long"})
 """Flags that describe a response without suggesting it is invalid."""
 
 
@@ -65,7 +67,7 @@ def screen(frame: pd.DataFrame, questionnaire: Questionnaire, *, min_seconds: fl
     DataFrame
         Columns ``response_id, flag, reason`` (reason in Chinese), one row per flag, in frame order;
         a response may carry several flags. ``straight_line`` flags are informational
-        (:data:`INFORMATIONAL_FLAGS`).
+        (:data:`INFORMATIONAL_FLAGS`), and so are ``too_long`` flags.
 
     Examples
     --------
@@ -84,6 +86,7 @@ def screen(frame: pd.DataFrame, questionnaire: Questionnaire, *, min_seconds: fl
     flags.extend(_duplicates(frame, questionnaire, duplicate_window_s, content_window_s))
     flags.extend(_speeders(frame, min_seconds, median_fraction))
     flags.extend(_straight_lines(frame, questionnaire, straight_min_rows))
+    flags.extend(_too_long(frame, questionnaire))
     flags.sort(key=lambda f: (f[0], f[1]))
     return pd.DataFrame({
         "response_id": pd.Series([ids[pos] for pos, *_ in flags], dtype=object),
@@ -162,4 +165,21 @@ def _straight_lines(frame: pd.DataFrame, questionnaire: Questionnaire, min_rows:
                 label = option.label if option is not None else given[0]
                 flags.append((pos, 2, "straight_line",
                               f"矩阵题第{question.number}题各行答案相同（均为“{label}”），仅供参考，不作为无效依据"))
+    return flags
+
+
+def _too_long(frame: pd.DataFrame, questionnaire: Questionnaire) -> list[tuple[int, int, str, str]]:
+    """Open answers and 其他 texts longer than their question allows (only imported files hold them)."""
+    flags = []
+    for question in questionnaire.questions:
+        texts = [question.id] if question.type == "text" else [f"{question.id}.other"] if question.other else []
+        for var in texts:
+            if var not in frame.columns:
+                continue
+            lengths = frame[var].astype(object).str.len()  # NaN for no answer
+            over = (lengths.fillna(0).to_numpy() > question.max_length).nonzero()[0]
+            what = "“其他”填写内容" if var.endswith(".other") else "回答"
+            for pos, length in zip(over.tolist(), lengths.iloc[over].tolist(), strict=True):
+                flags.append((pos, 3, "too_long", f"回答过长：第{question.number}题{what}共{int(length)}字，"
+                                                  f"超过上限{question.max_length}字（全文保留）"))
     return flags

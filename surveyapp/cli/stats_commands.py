@@ -11,7 +11,7 @@ import pandas as pd
 from analysis.crosstab import Crosstab, crosstab, crosstab_json
 from analysis.errors import DataError, NothingToDraw
 from analysis.frames import valid_only
-from analysis.responses import read_responses
+from analysis.responses import NUMBER_READINGS, read_responses
 from analysis.safe import neutralise
 from analysis.satisfaction import (
     CLUSTER_LABELS,
@@ -34,22 +34,27 @@ DATA = click.argument("data", nargs=-1, required=True, type=click.Path())
 QUESTIONNAIRE = click.option(
     "--questionnaire", "questionnaire_paths", multiple=True, type=click.Path(),
     help="Questionnaire file or folder (repeatable); the project's questionnaires/ folder is searched last.")
+NUMBERS = click.option(
+    "--numbers", type=click.Choice(NUMBER_READINGS), default="positions", show_default=True,
+    help="Hosted-tool exports whose choice answers are numbers: option positions (按选项序号下载, 1 = the "
+         "first option listed) or option codes.")
 
 
 # -- shared ----------------------------------------------------------------------------------------------
 
-def load_responses(data: tuple[str, ...], questionnaire_paths: tuple[str, ...],
+def load_responses(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], numbers: str = "positions",
                    ) -> tuple[Questionnaire, pd.DataFrame]:
     """The one questionnaire the data answer and its responses frame (all rows, valid or not).
 
     When the files hold responses of several questionnaires, those named by --questionnaire are kept;
-    more than one left is an error.
+    more than one left is an error. The reader's notes (how numbers were read, columns skipped) go to
+    stderr.
     """
     lookup = questionnaire_lookup(questionnaire_paths)
     named: list[str] = []
     for path in questionnaire_paths:
         named.extend(qid for qid in load_folder([path]) if qid not in named)
-    frames = read_responses(list(data), lookup, preferred=named)
+    frames = read_files_noting(list(data), lookup, named, numbers)
     found = list(frames)
     if len(found) > 1 and named:
         found = [qid for qid in found if qid in named] or found
@@ -59,6 +64,16 @@ def load_responses(data: tuple[str, ...], questionnaire_paths: tuple[str, ...],
         raise DataError(", ".join(data), [("", f"the data hold responses of several questionnaires "
                                                f"({', '.join(found)}); name one with --questionnaire")])
     return lookup[found[0]], frames[found[0]]
+
+
+def read_files_noting(data: list[str], lookup: dict[str, Questionnaire], named: list[str],
+                      numbers: str) -> dict[str, pd.DataFrame]:
+    """:func:`read_responses` with its notes printed on stderr."""
+    notes: list[str] = []
+    frames = read_responses(data, lookup, preferred=named, numbers=numbers, notes=notes)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    return frames
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:
@@ -110,13 +125,14 @@ def format_table(table: QuestionTable) -> list[str]:
 @click.command("stats")
 @DATA
 @QUESTIONNAIRE
+@NUMBERS
 @click.option("--by", type=click.Choice(["unit", "role"]), help="Separate tables per unit or role.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @input_errors_exit_2
-def stats_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], by: str | None,
+def stats_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], numbers: str, by: str | None,
                   as_json: bool) -> None:
     """Per-question tables (选项 / 小计 / 比例 / 本题有效填写人次) of the valid responses in DATA."""
-    questionnaire, frame = load_responses(data, questionnaire_paths)
+    questionnaire, frame = load_responses(data, questionnaire_paths, numbers)
     valid = valid_only(frame)
     if as_json:
         document = stats_json(valid, questionnaire)
@@ -163,6 +179,7 @@ def _interval(result: SatisfactionResult | SatisfactionGroup) -> str:
 @click.command("satisfaction")
 @DATA
 @QUESTIONNAIRE
+@NUMBERS
 @click.option("--questions", required=True,
               help="Comma-separated question ids (q3,q4) or matrix rows (q4.r1).")
 @click.option("--method", type=click.Choice(["top_box", "score"]), default="top_box", show_default=True)
@@ -171,11 +188,11 @@ def _interval(result: SatisfactionResult | SatisfactionGroup) -> str:
               help="Clusters of the interval's design effect: each respondent's answers, or each unit's.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @input_errors_exit_2
-def satisfaction_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], questions: str,
+def satisfaction_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], numbers: str, questions: str,
                          method: str, by: str | None, cluster: str, as_json: bool) -> None:
     """Satisfaction rate of the valid responses in DATA with n, respondents and a 95% interval (Wilson for
     top_box) on the effective sample size of the pooled answers."""
-    questionnaire, frame = load_responses(data, questionnaire_paths)
+    questionnaire, frame = load_responses(data, questionnaire_paths, numbers)
     variables = [v.strip() for v in questions.split(",") if v.strip()]
     valid = valid_only(frame)
     result = satisfaction(valid, questionnaire, variables, method, cluster=cluster)
@@ -218,16 +235,17 @@ def format_crosstab(table: Crosstab) -> list[str]:
 @click.command("crosstab")
 @DATA
 @QUESTIONNAIRE
+@NUMBERS
 @click.option("--rows", "rows", required=True, help="Row question: single, scale, multiple or a matrix row (q4.r1).")
 @click.option("--cols", "cols", required=True,
               help="Column question (single, scale or a matrix row), or unit or role.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @input_errors_exit_2
-def crosstab_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], rows: str, cols: str,
+def crosstab_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], numbers: str, rows: str, cols: str,
                      as_json: bool) -> None:
     """Cross table (交叉分析) of two questions of the valid responses in DATA, with row percentages and
     Pearson's chi-square test of independence."""
-    questionnaire, frame = load_responses(data, questionnaire_paths)
+    questionnaire, frame = load_responses(data, questionnaire_paths, numbers)
     table = crosstab(valid_only(frame), questionnaire, rows, cols)
     if as_json:
         print_json(crosstab_json(table))
@@ -252,6 +270,7 @@ def _write_term_csv(frame: pd.DataFrame, path: Path, mode: str) -> None:
 @click.command("analyze")
 @DATA
 @QUESTIONNAIRE
+@NUMBERS
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder for statistics.xlsx, word-frequency CSVs, word clouds and charts.")
 @click.option("--crosstab", "crosstabs", multiple=True, metavar="ROWS:COLS",
@@ -259,7 +278,7 @@ def _write_term_csv(frame: pd.DataFrame, path: Path, mode: str) -> None:
 @click.option("--cluster", type=click.Choice(list(CLUSTERS)), default="respondent", show_default=True,
               help="Clusters of the satisfaction intervals.")
 @input_errors_exit_2
-def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], out_dir: str,
+def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], numbers: str, out_dir: str,
                     crosstabs: tuple[str, ...], cluster: str) -> None:
     """Everything for one questionnaire into OUT: statistics.xlsx, screening flags, word-frequency tables
     (phrase, word and keyword), word clouds and charts (valid responses only)."""
@@ -268,7 +287,7 @@ def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...],
     from analysis import pictures
     from analysis.text import open_answers, term_table
 
-    questionnaire, frame = load_responses(data, questionnaire_paths)
+    questionnaire, frame = load_responses(data, questionnaire_paths, numbers)
     valid = valid_only(frame)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
