@@ -100,6 +100,8 @@ def _read_csv_rows(path: Path, encoding: str) -> Table:
 def _columns_of_rows(rows: list[list[Any]], text: Any) -> list[Cells]:
     """Cells per column of rows of uneven length (short rows padded with empty cells)."""
     width = max((len(r) for r in rows), default=0)
+    if any(len(r) != width for r in rows):
+        rows = [list(r) + [None] * (width - len(r)) for r in rows]
     frame = pd.DataFrame(rows, columns=range(width)) if rows else pd.DataFrame()
     columns = []
     for c in range(width):
