@@ -7,7 +7,9 @@ distinct cell (:mod:`.answers`, :mod:`.meta`), and problems are collected by row
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +32,25 @@ def read_files(paths: Iterable[str | Path], questionnaires: Mapping[str, Questio
     """Responses frames by questionnaire id; see :func:`analysis.responses.read_responses`."""
     if numbers not in NUMBER_READINGS:
         raise ValueError(f"numbers must be one of {', '.join(NUMBER_READINGS)}, got {numbers!r}")
+    with _collector_paused():
+        return _read_files(paths, questionnaires, preferred, numbers, notes)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Reading makes millions of cell texts and none is garbage: the cyclic collector would only rescan
+    them again and again."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _read_files(paths: Iterable[str | Path], questionnaires: Mapping[str, Questionnaire], preferred: list[str],
+                numbers: str, notes: list[str] | None) -> dict[str, pd.DataFrame]:
     files: list[tuple[Path, list[Part], list[tuple[int, int, str, str]]]] = []
     failures: list[tuple[str, list[tuple[str, str]]]] = []
     for path in map(Path, paths):
@@ -148,14 +169,14 @@ def _frame(part: Part) -> pd.DataFrame:
     for name in META_COLUMNS:
         values = part.columns[name]
         if name == "submitted_at":
-            columns[name] = pd.Series(values.array, dtype=f"datetime64[ns, {TIMEZONE}]")
+            columns[name] = pd.Series(values.array, dtype=f"datetime64[ns, {TIMEZONE}]", copy=False)
         elif name == "duration_s":
-            columns[name] = pd.Series(np.asarray(values, dtype="float64"))
+            columns[name] = pd.Series(np.asarray(values, dtype="float64"), copy=False)
         else:
-            columns[name] = pd.Series(values, dtype=object)
+            columns[name] = pd.Series(values, dtype=object, copy=False)
     for var in q.variables:
-        columns[var] = pd.Series(part.columns[var], dtype=object)
-    return pd.DataFrame(columns)
+        columns[var] = pd.Series(part.columns[var], dtype=object, copy=False)
+    return pd.DataFrame(columns, copy=False)  # no copy into one 2-D block: each column stays its own
 
 
 def _join(q: Questionnaire, parts: list[pd.DataFrame]) -> pd.DataFrame:

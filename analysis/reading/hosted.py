@@ -166,8 +166,7 @@ def parse_hosted(table: Table, named: list[tuple[int, str]], questionnaires: Map
                    if lookup else "按选项代码读取数字（--numbers codes）")
         result.notes.append(f"{_where(table)}: 选择题的答案是数字，{reading}")
     meta, found = _meta(table, q, index, rows)
-    fallback = np.array([f"{Path(table.source).stem}-{n}" for n in table.numbers.tolist()], dtype=object)
-    columns_out, meta_problems = meta_columns(q, meta, rows, fallback, "提交答卷时间")
+    columns_out, meta_problems = meta_columns(q, meta, table.numbers, Path(table.source).stem, "提交答卷时间")
     answers, answer_problems = clean_columns(q, raw, headers, lookup)
     result.add(table, table.numbers, found + meta_problems + answer_problems)
     result.parts.append(Part(q, table, table.numbers, {**columns_out, **answers}, hosted=True))
@@ -236,8 +235,10 @@ def _by_position(question: Question) -> Callable[[Any], Option | None]:
 def _meta(table: Table, q: Questionnaire, index: Mapping[str, int], rows: int,
           ) -> tuple[dict[str, Cells], list[Problem]]:
     """Own meta columns from the hosted ones, and the problems of 所用时间."""
-    def column(name: str) -> Cells:
-        return table.columns[index[name]].transform(str.strip) if name in index else Cells.empty(rows)
+    def column(name: str, strip: bool = True) -> Cells:
+        if name not in index:
+            return Cells.empty(rows)
+        return table.columns[index[name]].transform(str.strip) if strip else table.columns[index[name]]
 
     problems: list[Problem] = []
     spent = column("所用时间")
@@ -249,7 +250,7 @@ def _meta(table: Table, q: Questionnaire, index: Mapping[str, int], rows: int,
     duration = Cells(spent.codes, _texts(["" if s is None or s == "" else repr(s) for s in seconds.tolist()]))
     source = column("来源")
     channel = source.transform(lambda s: next((c for c in CHANNELS if c in s), s))
-    return {"response_id": column("序号"), "submitted_at": column("提交答卷时间"), "duration_s": duration,
+    return {"response_id": column("序号", False), "submitted_at": column("提交答卷时间", False), "duration_s": duration,
             "channel": channel}, problems
 
 

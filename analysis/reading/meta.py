@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -15,7 +14,6 @@ from ..frames import TIMEZONE
 from .answers import Problem
 from .cells import Cells
 
-_OFFSET = re.compile(r"(?:[zZ]|[+-]\d{2}(?::?\d{2})?)$")
 HOSTED_TIME_FORMAT = "%Y/%m/%d %H:%M:%S"
 
 ROLE_ORDER, STATUS_ORDER, TIME_ORDER, DURATION_ORDER = 0, 1, 2, 3
@@ -25,15 +23,17 @@ def _stripped(cells: Cells | None, rows: int) -> Cells:
     return Cells.empty(rows) if cells is None else cells.transform(str.strip)
 
 
-def meta_columns(q: Questionnaire, meta: Mapping[str, Cells], rows: int, fallback_ids: np.ndarray,
+def meta_columns(q: Questionnaire, meta: Mapping[str, Cells], numbers: np.ndarray, stem: str,
                  time_header: str) -> tuple[dict[str, np.ndarray | pd.Series], list[Problem]]:
     """The meta columns (object arrays; submitted_at and duration_s as Series) of `rows` rows.
 
     `meta` holds the cells of the meta columns the file has (own names: role, status ...); missing ones take
-    their defaults (the questionnaire's role, status valid, no unit ...). `fallback_ids` are the ids of rows
-    without a response_id; `time_header` names the submission time's column in problems.
+    their defaults (the questionnaire's role, status valid, no unit ...). A row without a response_id gets
+    ``<stem>-<row number>`` (`numbers`: the file's row numbers); `time_header` names the submission time's
+    column in problems.
     """
     problems: list[Problem] = []
+    rows = len(numbers)
 
     def report(cells: Cells, bad: np.ndarray, order: int, column: str, problem: str) -> None:
         for pos in np.flatnonzero(bad).tolist():
@@ -42,7 +42,9 @@ def meta_columns(q: Questionnaire, meta: Mapping[str, Cells], rows: int, fallbac
     out: dict[str, np.ndarray | pd.Series] = {}
     ids = _stripped(meta.get("response_id"), rows)
     given = ids.texts()
-    out["response_id"] = np.where(ids.test(bool), given, fallback_ids)
+    for pos in np.flatnonzero(~ids.test(bool)).tolist():
+        given[pos] = f"{stem}-{numbers[pos]}"
+    out["response_id"] = given
     out["questionnaire"] = np.full(rows, q.id, dtype=object)
     role = _stripped(meta.get("role"), rows).transform(lambda r: r or q.role)
     report(role, role.test(lambda r: r not in ROLES), ROLE_ORDER, "role", f"not a role ({', '.join(ROLES)})")
@@ -78,29 +80,43 @@ def _seconds(text: str) -> float | None:
     return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
+def _has_offset(text: str) -> bool:
+    """Whether a time ends in an offset (Z, +08:00, +0800, -05:00 ...); a time taken wrongly as without one
+    fails the bulk parse and is parsed alone."""
+    tail = text[-6:]
+    return tail[-1:] in ("Z", "z") or "+" in tail or ("-" in tail and ":" in text[:-6])
+
+
 def submission_times(cells: Cells) -> tuple[pd.Series, np.ndarray]:
     """Beijing-time timestamps of the cells (NaT when empty) and the mask of rows that are no time.
 
-    A time with an offset is converted, one without is taken as Beijing time. ISO 8601 and the hosted
-    tool's ``2025/10/9 14:03:11`` are parsed in bulk; the few other distinct values go through
-    ``pandas.Timestamp`` one by one, as before.
+    A time with an offset is converted, one without is taken as Beijing time. The hosted tool's
+    ``2025/10/9 14:03:11`` and ISO 8601 with an offset (as this project writes) are parsed in bulk, then other
+    ISO 8601 times; the few distinct values left go through ``pandas.Timestamp`` one by one, as before.
     """
     texts = pd.Series(cells.uniques, dtype=object)
     result = pd.Series(pd.NaT, index=texts.index, dtype=f"datetime64[ns, {TIMEZONE}]")
-    filled = texts != ""
-    aware = filled & texts.str.contains(_OFFSET)
-    naive = filled & ~aware
-    if aware.any():
-        parsed = pd.to_datetime(texts[aware], format="ISO8601", utc=True, errors="coerce")
-        result[aware] = parsed.dt.tz_convert(TIMEZONE).dt.as_unit("ns")
-    if naive.any():
-        parsed = pd.to_datetime(texts[naive], format="ISO8601", errors="coerce")
-        left = parsed.isna()
-        if left.any():
-            parsed[left] = pd.to_datetime(texts[naive][left], format=HOSTED_TIME_FORMAT, errors="coerce")
-        result[naive] = parsed.dt.tz_localize(TIMEZONE).dt.as_unit("ns")
+    left = texts != ""
+    for fmt, aware in ((HOSTED_TIME_FORMAT, False), ("%Y-%m-%dT%H:%M:%S%z", True)):
+        if not left.any():
+            break
+        parsed = pd.to_datetime(texts[left], format=fmt, utc=aware, errors="coerce")
+        ok = parsed.notna()
+        parsed = parsed[ok].dt.tz_convert(TIMEZONE) if aware else parsed[ok].dt.tz_localize(TIMEZONE)
+        result[parsed.index] = parsed.dt.as_unit("ns")
+        left[parsed.index] = False
+    if left.any():
+        offset = pd.Series([_has_offset(u) for u in texts[left].tolist()], index=texts[left].index, dtype=bool)
+        for part, aware in ((offset[offset].index, True), (offset[~offset].index, False)):
+            if not len(part):
+                continue
+            parsed = pd.to_datetime(texts[part], format="ISO8601", utc=aware, errors="coerce")
+            ok = parsed.notna()
+            parsed = parsed[ok].dt.tz_convert(TIMEZONE) if aware else parsed[ok].dt.tz_localize(TIMEZONE)
+            result[parsed.index] = parsed.dt.as_unit("ns")
+            left[parsed.index] = False
     bad = np.zeros(len(texts), dtype=bool)
-    for pos in np.flatnonzero((filled & result.isna()).to_numpy()).tolist():
+    for pos in np.flatnonzero(left.to_numpy()).tolist():
         try:
             stamp = pd.Timestamp(texts.iat[pos])
         except (ValueError, TypeError):

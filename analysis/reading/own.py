@@ -76,8 +76,7 @@ def parse_own(table: Table, named: list[tuple[int, str]], questionnaires: Mappin
         pick = slice(None) if every else positions
         numbers = table.numbers[pick]
         meta = {name: table.columns[index[name]].rows(pick) for name in META_COLUMNS if name in index}
-        fallback = np.array([f"{stem}-{n}" for n in numbers.tolist()], dtype=object)
-        columns, found = meta_columns(q, meta, len(numbers), fallback, "submitted_at")
+        columns, found = meta_columns(q, meta, numbers, stem, "submitted_at")
         raw = {var: table.columns[index[var]].rows(pick) for var in q.variables}
         answers, answer_problems = clean_columns(q, raw, {})
         result.add(table, numbers, found + answer_problems)

@@ -59,33 +59,26 @@ def read_tables(path: Path) -> list[Table]:
     raise DataError(str(path), [("", f"unsupported file type {path.suffix!r}; use .csv (UTF-8) or .xlsx")])
 
 
-def _csv_encoding(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        data.decode("utf-8-sig")
-        return "utf-8-sig"
-    except UnicodeDecodeError as exc:
-        # Excel on Chinese Windows saves "CSV" as GB18030/GBK; a wrong guess fails on the headers anyway.
-        try:
-            data.decode("gb18030")
-            return "gb18030"
-        except UnicodeDecodeError:
-            raise DataError(str(path), [("", f"not UTF-8 text (byte {exc.start}); save it as CSV UTF-8")]) \
-                from exc
-
-
 def _read_csv(path: Path) -> Table:
-    encoding = _csv_encoding(path)
     if path.stat().st_size == 0:
         raise DataError(str(path), [("", "the file is empty (no header row)")])
+    for encoding in ("utf-8-sig", "gb18030"):
+        # Excel on Chinese Windows saves "CSV" as GB18030/GBK; a wrong guess fails on the headers anyway.
+        try:
+            frame = pd.read_csv(path, header=None, dtype=object, na_filter=False, skip_blank_lines=False,
+                                encoding=encoding, engine="c")
+        except UnicodeDecodeError:
+            continue
+        except (pd.errors.ParserError, ValueError):
+            return _read_csv_rows(path, encoding)  # rows of uneven length: the csv module takes any
+        columns = [Cells.of(frame[c].to_numpy()) for c in frame.columns]
+        del frame
+        return _table(str(path), None, columns)
     try:
-        frame = pd.read_csv(path, header=None, dtype="category", na_filter=False, keep_default_na=False,
-                            skip_blank_lines=False, encoding=encoding, engine="c")
-    except (pd.errors.ParserError, ValueError):
-        return _read_csv_rows(path, encoding)  # rows of uneven length: the csv module takes any
-    columns = [Cells.from_codes(frame[c].cat.codes.to_numpy(), frame[c].cat.categories.to_numpy(dtype=object))
-               for c in frame.columns]
-    return _table(str(path), None, columns)
+        path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError(str(path), [("", f"not UTF-8 text (byte {exc.start}); save it as CSV UTF-8")]) from exc
+    raise DataError(str(path), [("", "not UTF-8 text; save it as CSV UTF-8")])  # pragma: no cover
 
 
 def _read_csv_rows(path: Path, encoding: str) -> Table:
@@ -170,29 +163,33 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def _unneutralise(cell: str) -> str:
-    """Undo :func:`analysis.safe.neutralise`: ``'=x`` read back is ``=x``."""
-    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
-        return cell[1:]
-    return cell
-
-
 def _table(source: str, sheet: str | None, columns: list[Cells]) -> Table:
     """Header = the first row with any non-blank cell; blank rows are skipped, the others keep their number."""
     rows = len(columns[0]) if columns else 0
-    filled = np.zeros(rows, dtype=bool)
-    for cells in columns:
-        filled |= cells.test(lambda u: bool(u.strip()))
-    numbered = np.flatnonzero(filled)
+    blank = np.ones(rows, dtype=bool)
+    for cells in columns:  # a row is blank when every cell is: look only at rows still blank
+        candidates = np.flatnonzero(blank)
+        if not len(candidates):
+            break
+        blank[candidates] = [not u.strip() for u in cells.uniques.take(cells.codes[candidates]).tolist()]
+    numbered = np.flatnonzero(~blank)
     if not len(numbered):
         raise DataError(source, [(f"sheet '{sheet}'" if sheet else "", "the file is empty (no header row)")])
     head = int(numbered[0])
     header = [str(c.uniques[c.codes[head]]).strip().lstrip("\ufeff") for c in columns]
     data = numbered[1:]
-    every = len(data) == rows - head - 1
-    picked = slice(head + 1, None) if every else data
-    columns = [Cells(c.codes[picked], c.uniques).compact().transform(_unneutralise) for c in columns]
-    while header and not header[-1] and all(c.test(lambda u: not u.strip()).all() for c in columns[-1:]):
-        header.pop()  # trailing columns without header or data (the csv reader's short header rows)
-        columns.pop()
+    picked = slice(head + 1, None) if len(data) == rows - head - 1 else data
+    columns = [_unneutralised(Cells(c.codes[picked], c.uniques).compact()) for c in columns]
     return Table(source, sheet, header, columns, (data + 1).astype(np.int64))
+
+
+def _unneutralised(cells: Cells) -> Cells:
+    """Undo :func:`analysis.safe.neutralise`: ``'=x`` read back is ``=x``."""
+    values = cells.uniques.tolist()
+    quoted = [i for i, u in enumerate(values) if u[:1] == "'" and u[1:].startswith(FORMULA_STARTS)]
+    if not quoted:
+        return cells
+    uniques = cells.uniques.copy()
+    for i in quoted:
+        uniques[i] = values[i][1:]
+    return Cells(cells.codes, uniques)
