@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 
 import numpy as np
@@ -19,8 +20,14 @@ HOSTED_TIME_FORMAT = "%Y/%m/%d %H:%M:%S"
 ROLE_ORDER, STATUS_ORDER, TIME_ORDER, DURATION_ORDER = 0, 1, 2, 3
 
 
+_PADDED = re.compile(r"\0\s|\s\0")
+
+
 def _stripped(cells: Cells | None, rows: int) -> Cells:
-    return Cells.empty(rows) if cells is None else cells.transform(str.strip)
+    """The cells without surrounding white space (a pass over the values only when one has some)."""
+    if cells is None:
+        return Cells.empty(rows)
+    return cells.transform(str.strip) if _PADDED.search(cells.joined()) else cells
 
 
 def meta_columns(q: Questionnaire, meta: Mapping[str, Cells], numbers: np.ndarray, stem: str,
@@ -42,8 +49,9 @@ def meta_columns(q: Questionnaire, meta: Mapping[str, Cells], numbers: np.ndarra
     out: dict[str, np.ndarray | pd.Series] = {}
     ids = _stripped(meta.get("response_id"), rows)
     given = ids.texts()
-    for pos in np.flatnonzero(~ids.test(bool)).tolist():
-        given[pos] = f"{stem}-{numbers[pos]}"
+    if "" in ids.uniques.tolist():
+        for pos in np.flatnonzero(~ids.test(bool)).tolist():
+            given[pos] = f"{stem}-{numbers[pos]}"
     out["response_id"] = given
     out["questionnaire"] = np.full(rows, q.id, dtype=object)
     role = _stripped(meta.get("role"), rows).transform(lambda r: r or q.role)

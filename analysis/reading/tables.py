@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,8 @@ import pandas as pd
 from ..errors import DataError
 from ..safe import FORMULA_STARTS
 from .cells import Cells
+
+_BLANK_VALUE = re.compile(r"\0\s*\0")
 
 
 @dataclass
@@ -87,19 +90,26 @@ def _read_csv_rows(path: Path, encoding: str) -> Table:
         rows = [row for row in reader]
     except csv.Error as exc:
         raise DataError(str(path), [(f"row {reader.line_num}", f"cannot read CSV: {exc}")]) from exc
-    return _table(str(path), None, _columns_of_rows(rows, lambda v: v))
+    return _table(str(path), None, _columns_of_rows(rows, _cell_text))
 
 
 def _columns_of_rows(rows: list[list[Any]], text: Any) -> list[Cells]:
-    """Cells per column of rows of uneven length (short rows padded with empty cells)."""
+    """Cells per column of rows of uneven length (short rows padded with empty cells), `text` turning
+    each distinct cell value into its text.
+
+    The distinct values are found with a dictionary per column: cells read from a workbook are new objects
+    each, and hashing them once in a dictionary is about twice as fast as ``pandas.factorize`` on them.
+    """
     width = max((len(r) for r in rows), default=0)
     if any(len(r) != width for r in rows):
         rows = [list(r) + [None] * (width - len(r)) for r in rows]
-    frame = pd.DataFrame(rows, columns=range(width)) if rows else pd.DataFrame()
     columns = []
     for c in range(width):
-        cells = Cells.of(frame[c].to_numpy(dtype=object))
-        columns.append(cells.transform(text) if text is not None else cells)
+        seen: dict[Any, int] = {}
+        codes = np.array([seen.setdefault(r[c], len(seen)) for r in rows], dtype=np.intp)
+        uniques = np.empty(len(seen), dtype=object)
+        uniques[:] = [text(v) for v in seen]
+        columns.append(Cells(codes, uniques))
     return columns
 
 
@@ -109,8 +119,10 @@ def _read_xlsx(path: Path) -> list[Table]:
     except Exception:  # noqa: BLE001 - calamine cannot read it: openpyxl says what is wrong, or reads it
         sheets = _openpyxl_sheets(path)
     tables = []
-    for name, rows in sheets:
+    while sheets:
+        name, rows = sheets.pop(0)
         columns = _columns_of_rows(rows, _cell_text)
+        del rows  # the cells as Python values are the bulk of the memory: gone before the next sheet
         if any(not c.test(lambda u: not u).all() for c in columns):
             tables.append(_table(str(path), name, columns))
     if not tables:
@@ -168,6 +180,9 @@ def _table(source: str, sheet: str | None, columns: list[Cells]) -> Table:
     rows = len(columns[0]) if columns else 0
     blank = np.ones(rows, dtype=bool)
     for cells in columns:  # a row is blank when every cell is: look only at rows still blank
+        if not _BLANK_VALUE.search(cells.joined()):
+            blank[:] = False
+            break
         candidates = np.flatnonzero(blank)
         if not len(candidates):
             break
@@ -185,6 +200,8 @@ def _table(source: str, sheet: str | None, columns: list[Cells]) -> Table:
 
 def _unneutralised(cells: Cells) -> Cells:
     """Undo :func:`analysis.safe.neutralise`: ``'=x`` read back is ``=x``."""
+    if "\0'" not in cells.joined():
+        return cells
     values = cells.uniques.tolist()
     quoted = [i for i, u in enumerate(values) if u[:1] == "'" and u[1:].startswith(FORMULA_STARTS)]
     if not quoted:
