@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import click
 import pandas as pd
 
 from analysis.crosstab import Crosstab, crosstab, crosstab_json
-from analysis.errors import DataError, NothingToDraw
+from analysis.errors import DataError
 from analysis.frames import valid_only
 from analysis.responses import NUMBER_READINGS, read_responses
-from analysis.safe import neutralise
 from analysis.satisfaction import (
     CLUSTER_LABELS,
     CLUSTERS,
     SatisfactionGroup,
     SatisfactionResult,
-    rated_method,
     satisfaction,
     satisfaction_by,
     satisfaction_json,
 )
-from analysis.screening import screen
-from analysis.tables import QuestionTable, all_tables, groups, question_tables, stats_json
-from analysis.workbook import write_statistics_workbook
+from analysis.tables import QuestionTable, all_tables, groups, stats_json
 from questionnaires import Questionnaire, load_folder
 
 from .common import display_width, input_errors_exit_2, print_json, questionnaire_lookup
@@ -255,16 +250,8 @@ def crosstab_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...]
 
 # -- analyze ---------------------------------------------------------------------------------------------
 
-TERM_HEADERS = {"phrase": ("评价", "词频"), "word": ("词语", "回答数"), "keyword": ("词语", "回答数", "TF-IDF")}
-
-
-def _write_term_csv(frame: pd.DataFrame, path: Path, mode: str) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(TERM_HEADERS[mode])
-        weights = frame["weight"].tolist() if "weight" in frame else [None] * len(frame)
-        for term, count, weight in zip(frame["term"].tolist(), frame["count"].tolist(), weights, strict=True):
-            writer.writerow([neutralise(str(term)), int(count), *([] if weight is None else [f"{weight:.6f}"])])
+LARGE = 20_000
+"""Responses from which analyze shows its progress and draws charts in two processes."""
 
 
 @click.command("analyze")
@@ -281,72 +268,28 @@ def _write_term_csv(frame: pd.DataFrame, path: Path, mode: str) -> None:
 def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], numbers: str, out_dir: str,
                     crosstabs: tuple[str, ...], cluster: str) -> None:
     """Everything for one questionnaire into OUT: statistics.xlsx, screening flags, word-frequency tables
-    (phrase, word and keyword), word clouds and charts (valid responses only)."""
+    (phrase, word and keyword), word clouds and charts (valid responses only), from one read of DATA."""
     from tqdm import tqdm
 
-    from analysis import pictures
-    from analysis.text import open_answers, term_table
+    from analysis.outputs import STEPS, write_everything
 
     questionnaire, frame = load_responses(data, questionnaire_paths, numbers)
-    valid = valid_only(frame)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    notes: list[str] = []
+    large = len(frame) >= LARGE
+    texts = sum(q.type == "text" for q in questionnaire.questions)
+    with tqdm(total=len(STEPS) - 1 + texts, desc="analyze", unit="步", leave=False,
+              disable=not large or None) as bar:
+        def done(name: str) -> None:
+            bar.set_postfix_str(name, refresh=False)
+            bar.update()
 
-    with tqdm(total=len(questionnaire.questions), desc="statistics.xlsx", unit="题", leave=False,
-              disable=None) as bar:
-        written.append(write_statistics_workbook(frame, questionnaire, out / "statistics.xlsx",
-                                                 crosstabs=crosstabs, cluster=cluster,
-                                                 progress=lambda _q: bar.update()))
-
-    flags = screen(frame, questionnaire)
-    screening_path = out / "screening.csv"
-    with screening_path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(["response_id", "flag", "reason"])
-        for row in flags.itertuples(index=False):
-            writer.writerow([neutralise(str(row.response_id)), row.flag, row.reason])
-    written.append(screening_path)
-
-    for question in tqdm(questionnaire.questions, desc="questions", unit="题", leave=False, disable=None):
-        if question.type == "text":
-            texts = open_answers(valid, questionnaire, question.id)
-            for mode in TERM_HEADERS:
-                path = out / f"wordfreq_{question.id}_{mode}.csv"
-                _write_term_csv(term_table(texts, mode), path, mode)
-                written.append(path)
-            path = out / f"wordcloud_{question.id}.png"
-            try:
-                pictures.wordcloud_png(texts, path, source=f"{question.id}")
-                written.append(path)
-            except NothingToDraw as exc:
-                notes.append(f"{question.id}: no word cloud ({exc.problems[0][1] if exc.problems else exc})")
-        elif question.type in ("single", "multiple", "scale", "matrix"):
-            for table in question_tables(valid, questionnaire, question.id):
-                if not table.valid:
-                    notes.append(f"{table.id}: no answers, no chart")
-                    continue
-                path = out / f"chart_{table.id}.png"
-                pictures.bar_chart_png(table, path)
-                written.append(path)
-
-    rated = [q.id for q in questionnaire.questions if rated_method(q) == "top_box"]
-    if rated:
-        for by in ("unit", "role"):
-            parts = satisfaction_by(valid, questionnaire, rated, "top_box", by, cluster=cluster)
-            if not any(g.n for g in parts):
-                continue
-            path = out / f"satisfaction_by_{by}.png"
-            title = "满意度（满意及以上占比，按" + ("单位" if by == "unit" else "角色") + "）"
-            pictures.satisfaction_chart_png(parts, path, title=title)
-            written.append(path)
-
-    click.echo(f"{questionnaire.title}（{questionnaire.id}）：回收 {len(frame)} 份，有效 {len(valid)} 份，"
-               f"标记 {flags['response_id'].nunique()} 份")
-    for path in written:
+        result = write_everything(frame, questionnaire, Path(out_dir), crosstabs=crosstabs, cluster=cluster,
+                                  chart_workers=2 if large else 1, progress=done)
+    flagged = result.flags["response_id"].nunique() if result.flags is not None else 0
+    click.echo(f"{questionnaire.title}（{questionnaire.id}）：回收 {len(frame)} 份，有效 {len(valid_only(frame))} 份，"
+               f"标记 {flagged} 份")
+    for path in result.written:
         click.echo(f"wrote {path}")
-    for note in notes:
+    for note in result.notes:
         click.echo(f"note: {note}")
 
 
