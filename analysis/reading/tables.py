@@ -1,10 +1,10 @@
 """Response files (CSV or XLSX) as tables of text cells, column by column, with the file's row numbers.
 
-CSV goes through pandas' C parser straight into categoricals (every distinct text made once); a file the C
-parser refuses (a row longer than the first) goes through the csv module as before. XLSX goes through
-python-calamine; openpyxl is used only when calamine cannot open the workbook (for example a file whose
-parts calamine does not understand, such as some workbooks written by old tools or encrypted ones), so
-such files still get openpyxl's answer or error message.
+CSV goes through pandas' C parser as text, then each column is factorised once; a file the C parser refuses
+(a row longer than the first) goes through the csv module as before. XLSX goes through python-calamine;
+openpyxl is used only when calamine refuses the file: openpyxl then reads what it can (a workbook whose
+parts calamine does not accept) or words the error (a file that is no workbook at all is reported in
+openpyxl's words, as before).
 """
 
 from __future__ import annotations
