@@ -70,13 +70,13 @@ def _read_files(paths: Iterable[str | Path], questionnaires: Mapping[str, Questi
         files.append((path, parts, problems))
     _number_hosted_by_file(files)
     seen: dict[str, pd.Index] = {}
-    where: dict[str, list[tuple[pd.Index, Path, Part]]] = {}
+    kept: dict[str, list[Kept]] = {}
     frames: dict[str, list[pd.DataFrame]] = {}
     for path, parts, problems in files:
         places = [(place, problem) for _, _, place, problem in problems]
         bad_rows = {row for row, _, _, _ in problems}
         for part in parts:
-            places.extend(_repeated_ids(path, part, bad_rows, seen, where))
+            places.extend(_repeated_ids(path, part, bad_rows, seen, kept))
         if places:
             failures.append((str(path), places))
             continue
@@ -131,33 +131,34 @@ def _number_hosted_by_file(files: list[tuple[Path, list[Part], list]]) -> None:
                                                    ids, prefixed)
 
 
+Kept = tuple[pd.Index, Path, Table, np.ndarray]
+"""Response ids already read for a questionnaire: (ids, file, table, their row numbers)."""
+
+
 def _repeated_ids(path: Path, part: Part, bad_rows: set[int], seen: dict[str, pd.Index],
-                  where: dict[str, list[tuple[pd.Index, Path, Part]]]) -> list[tuple[str, str]]:
-    """Problems of response ids that repeat an earlier row (this file or an earlier one)."""
+                  kept: dict[str, list[Kept]]) -> list[tuple[str, str]]:
+    """Problems of response ids that repeat an earlier row (this file or an earlier one); rows with other
+    problems are left out."""
     qid = part.questionnaire.id
-    ids = pd.Index(part.columns["response_id"])
-    good = ~np.isin(part.numbers, list(bad_rows)) if bad_rows else np.ones(len(ids), dtype=bool)
-    ids_good = ids[good]
+    good = ~np.isin(part.numbers, list(bad_rows)) if bad_rows else np.ones(len(part.numbers), dtype=bool)
+    ids = pd.Index(part.columns["response_id"])[good]
     numbers = part.numbers[good]
     earlier = seen.get(qid, pd.Index([], dtype=object))
-    repeats = ids_good.duplicated(keep="first") | ids_good.isin(earlier)
+    repeats = ids.duplicated(keep="first") | ids.isin(earlier)
     found: list[tuple[str, str]] = []
     if repeats.any():
-        first: dict[str, str] = {}
-        for old_ids, old_path, old_part in where.get(qid, []):
-            hits = np.flatnonzero(old_ids.isin(ids_good[repeats]))
-            for pos in hits.tolist():
-                first.setdefault(old_ids[pos], f"{old_path}, {old_part.table.place(int(old_part.numbers[pos]))}")
-        for pos in np.flatnonzero(~repeats).tolist():
-            rid = ids_good[pos]
-            if rid not in first:
-                first[rid] = f"{path}, {part.table.place(int(numbers[pos]))}"
+        repeated = ids[repeats]
+        first: dict[str, str] = {}  # where each repeated id was read first
+        for old_ids, old_path, old_table, old_numbers in kept.get(qid, []):
+            for pos in np.flatnonzero(old_ids.isin(repeated)).tolist():
+                first.setdefault(old_ids[pos], f"{old_path}, {old_table.place(int(old_numbers[pos]))}")
+        for pos in np.flatnonzero(~repeats & ids.isin(repeated)).tolist():
+            first.setdefault(ids[pos], f"{path}, {part.table.place(int(numbers[pos]))}")
         for pos in np.flatnonzero(repeats).tolist():
-            rid = ids_good[pos]
-            found.append((part.table.place(int(numbers[pos])), f"response_id {rid!r} repeats {first[rid]}"))
-    kept_ids = ids_good[~repeats]
-    seen[qid] = earlier.append(kept_ids)
-    where.setdefault(qid, []).append((kept_ids, path, Part(part.questionnaire, part.table, numbers[~repeats], {})))
+            found.append((part.table.place(int(numbers[pos])), f"response_id {ids[pos]!r} repeats {first[ids[pos]]}"))
+    new = ids[~repeats]
+    seen[qid] = earlier.append(new)
+    kept.setdefault(qid, []).append((new, path, part.table, numbers[~repeats]))
     return found
 
 

@@ -156,3 +156,12 @@ def test_many_rows_give_what_clean_answers_gives_row_by_row(tmp_path, sample_q, 
     # and the frame written again reads back the same
     again = read_responses([write_responses(frame, q, tmp_path / "again.csv")], {"sample": q})["sample"]
     pd.testing.assert_frame_equal(again, frame)
+
+
+def test_an_id_of_an_earlier_file_is_a_repeat(tmp_path, sample_q):
+    first = write_csv(tmp_path / "a.csv", [HEADER, GOOD.format(n=1), GOOD.format(n=2)])
+    second = write_csv(tmp_path / "b.csv", [HEADER, GOOD.format(n=3), GOOD.format(n=2)])
+    with pytest.raises(DataError) as caught:
+        read_responses([first, second], {"sample": sample_q})
+    assert caught.value.source == str(second)
+    assert caught.value.problems == [("row 3", f"response_id 'g2' repeats {first}, row 3")]
