@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test install lock lint bench bench-submit bench-analysis bench-tokenize bench-console bench-export clean
+.PHONY: run test install lock lint bench bench-submit bench-analysis bench-tokenize bench-console bench-export bench-files clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +39,9 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 
-bench: bench-submit bench-analysis bench-tokenize bench-console bench-export
+bench: bench-submit bench-analysis bench-tokenize bench-console bench-export bench-files
 
-BENCHES := bench-submit bench-analysis bench-tokenize bench-console bench-export
+BENCHES := bench-submit bench-analysis bench-tokenize bench-console bench-export bench-files
 
 # A static pattern rule: make skips implicit-rule search for phony targets, so a plain bench-% never ran.
 $(BENCHES): bench-%: install

@@ -5,83 +5,50 @@ Two layouts are read:
 * the project's own columns (formats/data-and-cli.md): the meta columns, then one column per variable
   (``q2``, ``q2.other``, ``q4.r1`` ...), answer cells holding option labels or codes, several options
   joined by ``┋``;
-* the export of the common Chinese hosted survey tool ("按文本" download): ``序号, 提交答卷时间, 所用时间,
-  来源, 来源详情, 来自IP``, then one column per question headed ``N、题目`` in questionnaire order. A matrix
-  question takes one column per row, headed ``N、题目—行文字`` (also ``-``, ``_``, ``:`` as separator),
-  ``N、(行文字)`` or ``N、行文字``. The 其他 option's text is written inside the cell as ``其他〖text〗``
-  and goes to ``qN.other``; the cells ``(跳过)`` and ``(空)`` mean no answer. ``来源`` becomes the channel
-  (微信 / 手机 / 电脑 when it says so, else kept as written); ``来源详情`` and ``来自IP`` are not kept
-  (a school shares one IP address, so it tells nothing about the respondent). Such rows get status
-  ``valid``, the questionnaire's role, no unit, and ``序号`` as response id.
+* the export of the common Chinese hosted survey tool (按文本 or 按选项序号 download): ``序号, 提交答卷时间,
+  所用时间, 来源, 来源详情, 来自IP``, then one column per question headed ``N、题目`` in questionnaire order
+  (see :mod:`analysis.reading.hosted`). ``来源`` becomes the channel (微信 / 手机 / 电脑 when it says so,
+  else kept as written); ``来源详情`` and ``来自IP`` are not kept (a school shares one IP address, so it
+  tells nothing about the respondent). Such rows get status ``valid``, the questionnaire's role, no unit,
+  and ``序号`` as response id (``<file stem>-<序号>`` when several such files answer one questionnaire).
 
 Every cell that does not fit is reported - row as the user sees it (the header is row 1), column header,
 value and problem - in one :class:`~analysis.errors.DataError`; nothing is dropped silently, and a file with
-errors yields nothing.
+errors yields nothing. Files are read column by column (:mod:`analysis.reading`): each distinct cell of a
+column is checked once.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
-import io
 import math
-import re
-import unicodedata
-import warnings
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from questionnaires import MULTI_SEPARATOR, OTHER_CODE, ROLES, Question, Questionnaire, clean_answers
-from questionnaires.answers import AnswerProblem
-from questionnaires.model import OTHER_LABEL
+from questionnaires import MULTI_SEPARATOR, Questionnaire
 
-from .errors import DataError
-from .frames import META_COLUMNS, TIMEZONE, empty_frame
-from .safe import FORMULA_STARTS, neutralise
+from .frames import META_COLUMNS, TIMEZONE
+from .reading import NUMBER_READINGS, read_files
+from .safe import neutralise
 
-HOSTED_META = ("序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP")
-EMPTY_MARKS = {"(跳过)", "（跳过）", "(空)", "（空）"}
-CHANNELS = ("微信", "手机", "电脑")
-_NUMBERED = re.compile(r"^\s*(\d+)\s*[、.．]\s*(.*)$", re.S)
-_OTHER_TEXT = re.compile(r"^(.*?)〖(.*)〗\s*$", re.S)
-_DURATION = re.compile(r"^(?:(\d+(?:\.\d+)?)\s*(?:小时|时|h))?\s*(?:(\d+(?:\.\d+)?)\s*(?:分钟|分|m|min))?\s*"
-                       r"(?:(\d+(?:\.\d+)?)\s*(?:秒|s|sec)?)?$")
-_ROW_SEPARATORS = "—-_:"
-
-
-@dataclass
-class _Table:
-    """One sheet of cells as text: header plus data rows, with where it came from."""
-
-    source: str
-    sheet: str | None
-    header: list[str]
-    rows: list[tuple[int, list[str]]]  # (row number as seen in the file, cells)
-
-    def place(self, row: int | None = None, column: str | None = None) -> str:
-        parts = [f"sheet '{self.sheet}'"] if self.sheet is not None else []
-        if row is not None:
-            parts.append(f"row {row}")
-        if column is not None:
-            parts.append(f"column '{column}'")
-        return ", ".join(parts)
+__all__ = ["NUMBER_READINGS", "export_columns", "read_responses", "write_responses", "write_responses_xlsx"]
 
 
 # -- reading --------------------------------------------------------------------------------------------
 
 def read_responses(paths: str | Path | Iterable[str | Path], questionnaires: Mapping[str, Questionnaire],
-                   *, preferred: Iterable[str] = ()) -> dict[str, pd.DataFrame]:
+                   *, preferred: Iterable[str] = (), numbers: str = "positions",
+                   notes: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """Read response files into one responses frame per questionnaire id.
 
     Parameters
     ----------
     paths : path or list of paths
-        CSV (UTF-8 with or without BOM) or XLSX files (every non-empty sheet is read).
+        CSV (UTF-8 with or without BOM, or GB18030) or XLSX files (every non-empty sheet is read).
     questionnaires : mapping of id to Questionnaire
         The questionnaires the files may belong to. A file with a ``questionnaire`` column names its own;
         otherwise an XLSX sheet named like a questionnaire id, the only questionnaire given, or the one
@@ -89,6 +56,12 @@ def read_responses(paths: str | Path | Iterable[str | Path], questionnaires: Map
     preferred : ids, optional
         Questionnaires to try first when a file does not name its own (for example those named on the
         command line, before the project's shipped ones).
+    numbers : {"positions", "codes"}
+        How the numbers of a hosted export whose choice cells are all numbers are read: as 1-based
+        positions in the question's option list (the tool's 按选项序号 download), or as option codes.
+    notes : list, optional
+        Receives one line per thing worth telling the user (the reading of numbers used, columns
+        skipped); the command line prints them on stderr.
 
     Returns
     -------
@@ -109,516 +82,7 @@ def read_responses(paths: str | Path | Iterable[str | Path], questionnaires: Map
     if isinstance(paths, str | Path):
         paths = [paths]
     preferred = [qid for qid in preferred if qid in questionnaires]
-    records: dict[str, list[dict[str, Any]]] = {}
-    seen_ids: dict[tuple[str, str], str] = {}
-    failures: list[tuple[str, list[tuple[str, str]]]] = []
-    for path in map(Path, paths):
-        problems: list[tuple[str, str]] = []
-        try:
-            tables = _read_tables(path)
-        except DataError as exc:
-            failures.append((exc.source, exc.problems))
-            continue
-        file_records: dict[str, list[dict[str, Any]]] = {}
-        for table in tables:
-            for qid, recs in _parse_table(table, questionnaires, preferred, problems).items():
-                file_records.setdefault(qid, []).extend(recs)
-        for qid, recs in file_records.items():
-            for rec in recs:
-                key = (qid, rec["response_id"])
-                where = f"{path}, {rec.pop('_place')}"
-                if key in seen_ids:
-                    problems.append((where.removeprefix(f"{path}, "),
-                                     f"response_id {rec['response_id']!r} repeats {seen_ids[key]}"))
-                else:
-                    seen_ids[key] = where
-        if problems:
-            failures.append((str(path), problems))
-            continue
-        for qid, recs in file_records.items():
-            records.setdefault(qid, []).extend(recs)
-    if failures:
-        if len(failures) == 1:
-            raise DataError(*failures[0])
-        raise DataError("response files", [(f"{src}: {place}" if place else src, problem)
-                                           for src, problems in failures for place, problem in problems])
-    return {qid: _frame(questionnaires[qid], recs) for qid, recs in records.items()}
-
-
-def _read_tables(path: Path) -> list[_Table]:
-    suffix = path.suffix.lower()
-    if not path.is_file():
-        raise DataError(str(path), [("", "no such file")])
-    if suffix == ".csv":
-        return [_read_csv(path)]
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    raise DataError(str(path), [("", f"unsupported file type {path.suffix!r}; use .csv (UTF-8) or .xlsx")])
-
-
-def _read_csv(path: Path) -> _Table:
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        # Excel on Chinese Windows saves "CSV" as GB18030/GBK; a wrong guess fails on the headers anyway.
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise DataError(str(path), [("", f"not UTF-8 text (byte {exc.start}); save it as CSV UTF-8")]) \
-                from exc
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        rows = [row for row in reader]
-    except csv.Error as exc:
-        raise DataError(str(path), [(f"row {reader.line_num}", f"cannot read CSV: {exc}")]) from exc
-    return _table(str(path), None, rows)
-
-
-def _read_xlsx(path: Path) -> list[_Table]:
-    import openpyxl
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zipfile.BadZipFile, KeyError, InvalidFileException ...
-        raise DataError(str(path), [("", f"cannot open as an XLSX workbook: {exc}")]) from exc
-    try:
-        tables = []
-        for sheet in book.worksheets:
-            rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-            if any(any(cell for cell in row) for row in rows):
-                tables.append(_table(str(path), sheet.title, rows))
-    finally:
-        book.close()
-    if not tables:
-        raise DataError(str(path), [("", "the workbook has no data")])
-    return tables
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value).upper()
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return repr(value)
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
-
-
-def _table(source: str, sheet: str | None, rows: list[list[str]]) -> _Table:
-    numbered = [(i + 1, row) for i, row in enumerate(rows)]
-    numbered = [(n, row) for n, row in numbered if any(cell.strip() for cell in row)]
-    if not numbered:
-        raise DataError(source, [(f"sheet '{sheet}'" if sheet else "", "the file is empty (no header row)")])
-    header_no, header = numbered[0]
-    header = [h.strip().lstrip("\ufeff") for h in header]
-    data = []
-    for number, row in numbered[1:]:
-        row = [_unneutralise(c) for c in row] + [""] * (len(header) - len(row))
-        data.append((number, row))
-    return _Table(source, sheet, header, data)
-
-
-def _unneutralise(cell: str) -> str:
-    """Undo :func:`analysis.safe.neutralise`: ``'=x`` read back is ``=x``."""
-    if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS):
-        return cell[1:]
-    return cell
-
-
-def _parse_table(table: _Table, questionnaires: Mapping[str, Questionnaire], preferred: list[str],
-                 problems: list[tuple[str, str]]) -> dict[str, list[dict[str, Any]]]:
-    """Records of one table by questionnaire id; problems are appended (place, problem)."""
-    header = table.header
-    # Columns with no header are allowed only when empty (Excel's stray formatting).
-    for i, name in enumerate(header):
-        if not name and any(i < len(cells) and cells[i].strip() for _, cells in table.rows):
-            problems.append((table.place(column=f"#{i + 1}"), "a column with data has no header"))
-    named = [(i, h) for i, h in enumerate(header) if h]
-    seen: set[str] = set()
-    for _, name in named:
-        if name in seen:
-            problems.append((table.place(column=name), "the column appears twice"))
-        seen.add(name)
-    if problems:
-        return {}
-    if "序号" in seen and "提交答卷时间" in seen:
-        return _parse_hosted(table, named, questionnaires, preferred, problems)
-    return _parse_own(table, named, questionnaires, preferred, problems)
-
-
-# -- the project's own layout ----------------------------------------------------------------------------
-
-def _parse_own(table: _Table, named: list[tuple[int, str]], questionnaires: Mapping[str, Questionnaire],
-               preferred: list[str], problems: list[tuple[str, str]]) -> dict[str, list[dict[str, Any]]]:
-    answer_columns = [h for _, h in named if h not in META_COLUMNS]
-    index = {h: i for i, h in named}
-    default = _guess_own(table, answer_columns, questionnaires, preferred)
-    by_row: list[tuple[int, list[str], Questionnaire | str]] = []  # a questionnaire or what is wrong
-    wanted: dict[str, Questionnaire] = {}
-    for number, cells in table.rows:
-        qid = cells[index["questionnaire"]].strip() if "questionnaire" in index else ""
-        if qid:
-            q = questionnaires.get(qid)
-            if q is None:
-                by_row.append((number, cells, f"value '{qid}': no such questionnaire "
-                                              f"(known: {', '.join(questionnaires)})"))
-                continue
-        elif default is None:
-            by_row.append((number, cells, _no_questionnaire_message(answer_columns, questionnaires)))
-            continue
-        else:
-            q = default
-        wanted[q.id] = q
-        by_row.append((number, cells, q))
-    if not table.rows and default is not None:
-        wanted[default.id] = default
-    column_problems = []
-    for q in wanted.values():
-        variables = set(q.variables)
-        for name in answer_columns:
-            if name not in variables:
-                column_problems.append((table.place(column=name),
-                                        f"unknown column: neither a meta column ({', '.join(META_COLUMNS)}) "
-                                        f"nor a variable of questionnaire '{q.id}'"))
-        for var in q.variables:
-            if var not in index:
-                column_problems.append((table.place(column=var), f"missing column for variable {var} of "
-                                                                 f"questionnaire '{q.id}'"))
-    if column_problems:
-        problems.extend(column_problems)
-        return {}
-    out: dict[str, list[dict[str, Any]]] = {qid: [] for qid in wanted}
-    for number, cells, q in by_row:
-        if isinstance(q, str):
-            column = "questionnaire" if "questionnaire" in index else None
-            problems.append((table.place(number, column), q))
-            continue
-        raw = {var: cells[index[var]] for var in q.variables}
-        meta = {name: cells[index[name]].strip() for name in META_COLUMNS if name in index}
-        record = _record(table, number, q, meta, raw, {var: var for var in q.variables}, problems)
-        if record is not None:
-            out[q.id].append(record)
-    return out
-
-
-def _guess_own(table: _Table, answer_columns: list[str], questionnaires: Mapping[str, Questionnaire],
-               preferred: list[str]) -> Questionnaire | None:
-    if table.sheet in questionnaires:
-        return questionnaires[table.sheet]
-    for pool in ([questionnaires[qid] for qid in preferred], list(questionnaires.values())):
-        if len(pool) == 1:
-            return pool[0]
-        fits = [q for q in pool if set(q.variables) == set(answer_columns)]
-        if len(fits) == 1:
-            return fits[0]
-        if fits:
-            return None
-    return None
-
-
-def _no_questionnaire_message(answer_columns: list[str], questionnaires: Mapping[str, Questionnaire]) -> str:
-    fits = [q.id for q in questionnaires.values() if set(q.variables) == set(answer_columns)]
-    if fits:
-        return f"the columns fit several questionnaires ({', '.join(fits)}); add a questionnaire column"
-    return ("no questionnaire given for this row and none of the known questionnaires "
-            f"({', '.join(questionnaires) or 'none'}) has exactly these answer columns")
-
-
-# -- the hosted survey tool's export ---------------------------------------------------------------------
-
-def _norm(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
-def _expected_hosted(q: Questionnaire) -> list[tuple[Question, str | None, int]]:
-    """(question, matrix row id or None, number) for each question column of the hosted export."""
-    expected: list[tuple[Question, str | None, int]] = []
-    for question in q.questions:
-        if question.type == "matrix":
-            expected.extend((question, row.id, question.number) for row in question.rows)
-        else:
-            expected.append((question, None, question.number))
-    return expected
-
-
-def _hosted_title_fits(question: Question, row_id: str | None, number: int, header: str) -> str | None:
-    """None when `header` fits the question (and row); otherwise what is wrong."""
-    match = _NUMBERED.match(header)
-    if not match:
-        return "not a question column (expected a header like '1、题目')"
-    given, title = int(match.group(1)), _norm(match.group(2))
-    want = _norm(question.text)
-    if row_id is not None:
-        row_text = _norm(next(r.text for r in question.rows if r.id == row_id))
-        fits = title in (row_text, f"({row_text})")
-        if not fits and title.startswith(want) and len(title) > len(want):
-            rest = title[len(want):]
-            fits = rest[0] in _ROW_SEPARATORS and rest[1:].strip("()") == row_text
-        expect = f"{number}、{question.text}—{row_text}"
-    else:
-        fits = title == want
-        expect = f"{number}、{question.text}"
-    if given != number:
-        return f"question number {given} where question {number} ({question.id}) was expected: '{expect}'"
-    if not fits:
-        return f"the title does not match question {question.id}: expected '{expect}'"
-    return None
-
-
-def _hosted_mismatches(q: Questionnaire, columns: list[str]) -> list[tuple[str, str]]:
-    expected = _expected_hosted(q)
-    found: list[tuple[str, str]] = []
-    for pos, header in enumerate(columns):
-        if pos >= len(expected):
-            found.append((header, f"unknown column: questionnaire '{q.id}' has only {len(expected)} "
-                                  "question columns"))
-            continue
-        question, row_id, number = expected[pos]
-        problem = _hosted_title_fits(question, row_id, number, header)
-        if problem:
-            found.append((header, problem))
-    for question, row_id, number in expected[len(columns):]:
-        what = f"{question.id}.{row_id}" if row_id else question.id
-        found.append((f"{number}、{question.text}", f"missing column for {what} of questionnaire '{q.id}'"))
-    return found
-
-
-def _parse_hosted(table: _Table, named: list[tuple[int, str]], questionnaires: Mapping[str, Questionnaire],
-                  preferred: list[str], problems: list[tuple[str, str]]) -> dict[str, list[dict[str, Any]]]:
-    index = {h: i for i, h in named}
-    columns = [h for _, h in named if h not in HOSTED_META]
-    pools = [preferred, list(questionnaires)] if preferred else [list(questionnaires)]
-    for pool in pools:
-        scored = sorted(((len(_hosted_mismatches(questionnaires[qid], columns)), qid) for qid in pool),
-                        key=lambda item: item[0])
-        fits = [qid for n, qid in scored if n == 0]
-        if fits:
-            break
-    if len(fits) > 1:
-        problems.append((table.place(), f"the columns fit several questionnaires ({', '.join(fits)}); "
-                                        "pass only the one these responses answered"))
-        return {}
-    if not fits:
-        pool = pools[0]
-        scored = sorted(((len(_hosted_mismatches(questionnaires[qid], columns)), qid) for qid in pool),
-                        key=lambda item: item[0])
-        if not scored:
-            problems.append((table.place(), "no questionnaire given"))
-            return {}
-        closest = questionnaires[scored[0][1]]
-        for header, problem in _hosted_mismatches(closest, columns):
-            note = "" if len(pool) == 1 else f" (closest questionnaire '{closest.id}')"
-            problems.append((table.place(column=header), problem + note))
-        return {}
-    q = questionnaires[fits[0]]
-    expected = _expected_hosted(q)
-    records = []
-    for number, cells in table.rows:
-        raw: dict[str, Any] = {}
-        headers: dict[str, str] = {}
-        for header, (question, row_id, _) in zip(columns, expected, strict=True):
-            cell = cells[index[header]].strip()
-            if cell in EMPTY_MARKS:
-                cell = ""
-            var = f"{question.id}.{row_id}" if row_id else question.id
-            headers[var] = header
-            if question.other:
-                headers[f"{question.id}.other"] = header
-                cell, other = _split_other(cell)
-                if other is not None:
-                    raw[f"{question.id}.other"] = other
-            raw[var] = cell
-        meta, meta_problems = _hosted_meta(table, number, cells, index, q)
-        problems.extend(meta_problems)
-        record = _record(table, number, q, meta, raw, headers, problems)
-        if record is not None and not meta_problems:
-            records.append(record)
-    return {q.id: records}
-
-
-def _split_other(cell: str) -> tuple[str, str | None]:
-    """'学校通知┋其他〖朋友说的〗' -> ('学校通知┋其他', '朋友说的')."""
-    other = None
-    items = []
-    for item in cell.split(MULTI_SEPARATOR) if cell else []:
-        match = _OTHER_TEXT.match(item)
-        if match:
-            label, other = match.group(1).strip(), match.group(2).strip()
-            item = OTHER_CODE if label in (OTHER_CODE, OTHER_LABEL, "") else label
-        items.append(item)
-    return MULTI_SEPARATOR.join(items), other
-
-
-def _hosted_meta(table: _Table, number: int, cells: list[str], index: dict[str, int],
-                 q: Questionnaire) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    problems: list[tuple[str, str]] = []
-
-    def cell(name: str) -> str:
-        return cells[index[name]].strip() if name in index else ""
-
-    duration = ""
-    spent = cell("所用时间")
-    if spent:
-        seconds = _parse_duration(spent)
-        if seconds is None:
-            problems.append((table.place(number, "所用时间"),
-                             f"value '{spent}': not a duration like '125秒'"))
-        else:
-            duration = repr(seconds)
-    source = cell("来源")
-    channel = next((c for c in CHANNELS if c in source), source)
-    meta = {
-        "response_id": cell("序号"),
-        "questionnaire": q.id,
-        "role": q.role,
-        "submitted_at": cell("提交答卷时间"),
-        "duration_s": duration,
-        "channel": channel,
-        "status": "valid",
-    }
-    return meta, problems
-
-
-def _parse_duration(text: str) -> float | None:
-    match = _DURATION.match(text.strip())
-    if not match or not any(match.groups()):
-        return None
-    hours, minutes, seconds = (float(g) if g else 0.0 for g in match.groups())
-    return hours * 3600 + minutes * 60 + seconds
-
-
-# -- one row ---------------------------------------------------------------------------------------------
-
-def _record(table: _Table, number: int, q: Questionnaire, meta: Mapping[str, str], raw: Mapping[str, Any],
-            headers: Mapping[str, str], problems: list[tuple[str, str]]) -> dict[str, Any] | None:
-    """The record of one row, or None (with its problems appended) when any cell does not fit."""
-    before = len(problems)
-    record: dict[str, Any] = {"_place": table.place(number)}
-    _meta(table, number, q, meta, record, problems)
-    answers, found = clean_answers(q, raw, enforce_required=False)
-    row_problems: list[tuple[str, str, str]] = []  # (variable, place, problem)
-    named = set()
-    for problem in found:
-        if problem.kind in ("required", "other_required"):
-            continue  # files may hold partial answers; required-ness is the web form's business
-        named.add(problem.variable)
-        header = headers.get(problem.variable, problem.variable)
-        value = raw.get(problem.variable)
-        row_problems.append((problem.variable, table.place(number, header),
-                             f"value '{value}': {_describe(q, problem)}"))
-    # clean_answers drops answers to hidden questions and other-texts without 其他: report them.
-    for var, value in raw.items():
-        if var in answers or var in named or _blank(value):
-            continue
-        question = q.question(var)
-        if not q.is_visible(question, answers):
-            conditions = "; ".join(f"{ref} in {list(codes)}" for ref, codes in question.show_if.items())
-            problem = f"answered although the question is hidden by its condition ({conditions})"
-        elif var.endswith(".other"):
-            problem = f"other text given but {OTHER_CODE} was not chosen in {question.id}"
-        else:  # pragma: no cover - clean_answers keeps or reports every other value
-            problem = "the answer was not accepted"
-        row_problems.append((var, table.place(number, headers.get(var, var)), f"value '{value}': {problem}"))
-    order = {var: i for i, var in enumerate(q.variables)}
-    row_problems.sort(key=lambda item: order.get(item[0], len(order)))
-    problems.extend((place, problem) for _, place, problem in row_problems)
-    if len(problems) > before:
-        return None
-    for var in q.variables:
-        record[var] = answers.get(var)
-    return record
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _meta(table: _Table, number: int, q: Questionnaire, meta: Mapping[str, str], record: dict[str, Any],
-          problems: list[tuple[str, str]]) -> None:
-    def bad(column: str, value: str, problem: str) -> None:
-        problems.append((table.place(number, column), f"value '{value}': {problem}"))
-
-    record["response_id"] = meta.get("response_id") or f"{Path(table.source).stem}-{number}"
-    record["questionnaire"] = q.id
-    role = meta.get("role") or q.role
-    if role not in ROLES:
-        bad("role", role, f"not a role ({', '.join(ROLES)})")
-    record["role"] = role
-    for name in ("unit", "unit_name", "channel"):
-        record[name] = meta.get(name) or None
-    status = meta.get("status") or "valid"
-    if status != "valid" and not (status.startswith("invalid:") and len(status) > len("invalid:")):
-        bad("status", status, "must be 'valid' or 'invalid:<reason>'")
-    record["status"] = status
-    when = meta.get("submitted_at") or ""
-    record["submitted_at"] = pd.NaT
-    if when:
-        try:
-            stamp = pd.Timestamp(when)
-        except (ValueError, TypeError):
-            bad("submitted_at" if "submitted_at" in table.header else "提交答卷时间", when,
-                "not a date and time like 2025-10-09T14:03:11+08:00")
-        else:
-            if pd.isna(stamp):
-                pass
-            elif stamp.tzinfo is None:
-                record["submitted_at"] = stamp.tz_localize(TIMEZONE)
-            else:
-                record["submitted_at"] = stamp.tz_convert(TIMEZONE)
-    duration = meta.get("duration_s") or ""
-    record["duration_s"] = math.nan
-    if duration:
-        try:
-            seconds = float(duration)
-        except ValueError:
-            seconds = math.nan
-        if not math.isfinite(seconds) or seconds < 0:
-            bad("duration_s", duration, "not a number of seconds")
-        else:
-            record["duration_s"] = seconds
-
-
-def _describe(q: Questionnaire, problem: AnswerProblem) -> str:
-    kind, value, limit = problem.kind, problem.value, problem.limit
-    if kind == "unknown_option":
-        question = q.question(problem.variable)
-        labels = ", ".join(o.label for o in question.options)
-        return f"'{value}' is not an option of {question.id} ({labels})"
-    return {
-        "one_only": "only one option may be chosen here",
-        "repeated_option": "an option is chosen twice",
-        "too_few": f"{value} options chosen, at least {limit} needed",
-        "too_many": f"{value} options chosen, at most {limit} allowed",
-        "too_long": f"the text is {value} characters long, at most {limit} allowed",
-        "not_number": "not a number",
-        "not_integer": "not a whole number",
-        "below_min": f"below the minimum {limit}",
-        "above_max": f"above the maximum {limit}",
-    }.get(kind, kind)
-
-
-def _frame(q: Questionnaire, records: list[dict[str, Any]]) -> pd.DataFrame:
-    if not records:
-        return empty_frame(q)
-    columns: dict[str, Any] = {}
-    for name in META_COLUMNS:
-        values = [rec[name] for rec in records]
-        if name == "submitted_at":
-            columns[name] = pd.Series(pd.DatetimeIndex(values, tz=TIMEZONE).as_unit("ns"))
-        elif name == "duration_s":
-            columns[name] = pd.Series(values, dtype="float64")
-        else:
-            columns[name] = pd.Series(values, dtype=object)
-    for var in q.variables:
-        columns[var] = pd.Series([rec[var] for rec in records], dtype=object)
-    return pd.DataFrame(columns)
+    return read_files(paths, questionnaires, preferred, numbers, notes)
 
 
 # -- writing ---------------------------------------------------------------------------------------------

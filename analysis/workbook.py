@@ -13,7 +13,7 @@ a ``0.00%`` format, so they can be copied and computed with; every text cell is 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -117,7 +117,8 @@ def _parse_pairs(crosstabs: Iterable[tuple[str, str] | str]) -> list[tuple[str, 
 
 def write_statistics_workbook(frame: pd.DataFrame, questionnaire: Questionnaire, path: str | Path,
                               *, crosstabs: Iterable[tuple[str, str] | str] = (), cluster: str = "respondent",
-                              progress: Any = None) -> Path:
+                              progress: Any = None, tables: Mapping[str, list[QuestionTable]] | None = None,
+                              by_group: Mapping[str, list[Any]] | None = None) -> Path:
     """Write statistics.xlsx for the valid responses of `frame`.
 
     Parameters
@@ -134,6 +135,12 @@ def write_statistics_workbook(frame: pd.DataFrame, questionnaire: Questionnaire,
         Clusters of the satisfaction intervals (see :func:`analysis.satisfaction.satisfaction`).
     progress : callable, optional
         Called with each question after its sheet is written (for a progress bar).
+    tables : mapping of question id to its tables, optional
+        :func:`analysis.tables.question_tables` of the valid responses already made (matrix questions get
+        their combined table here); missing ones are made.
+    by_group : mapping of "role" / "unit" to satisfaction groups, optional
+        :func:`analysis.satisfaction.satisfaction_by` of the valid responses over the questionnaire's
+        :func:`analysis.satisfaction.satisfaction_variables` with this `cluster`, already made.
 
     Raises
     ------
@@ -152,12 +159,16 @@ def write_statistics_workbook(frame: pd.DataFrame, questionnaire: Questionnaire,
     rated = None
     if variables:
         overall = satisfaction(valid, questionnaire, variables, method, cluster=cluster)
-        parts = [("调查对象", satisfaction_by(valid, questionnaire, variables, method, "role", cluster=cluster)),
-                 ("单位", satisfaction_by(valid, questionnaire, variables, method, "unit", cluster=cluster))]
+        made = by_group or {}
+        parts = [(name, made[by] if by in made else satisfaction_by(valid, questionnaire, variables, method, by,
+                                                                     cluster=cluster))
+                 for name, by in (("调查对象", "role"), ("单位", "unit"))]
         rated = (method, overall, parts)
+    made_tables = tables or {}
     by_question: list[tuple[Any, list[QuestionTable] | MatrixTable]] = [
         (question, matrix_table(valid, questionnaire, question.id) if question.type == "matrix"
-         else question_tables(valid, questionnaire, question.id)) for question in questionnaire.questions]
+         else made_tables.get(question.id) or question_tables(valid, questionnaire, question.id))
+        for question in questionnaire.questions]
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
                                            "strings_to_formulas": False, "strings_to_urls": False})
     try:

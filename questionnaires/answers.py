@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .model import MULTI_SEPARATOR, Question, Questionnaire
+from .model import MULTI_SEPARATOR, Option, Question, Questionnaire
+
+OptionLookup = Callable[[Any], Option | None]
 
 
 @dataclass(frozen=True)
@@ -84,14 +86,37 @@ def _clean_question(q: Question, raw: Mapping[str, Any], answers: dict[str, Any]
             if required:
                 problems.append(AnswerProblem(q.id, "required"))
             return
-        text = _plain_text(value)
+        text = plain_text(value)
         if len(text) > q.max_length:
             problems.append(AnswerProblem(q.id, "too_long", len(text), q.max_length))
         else:
             answers[q.id] = text
 
 
-def _choose_one(q: Question, var: str, value: Any, required: bool, answers: dict, problems: list) -> None:
+def clean_value(q: Question, var: str, value: Any, lookup: OptionLookup | None = None,
+                ) -> tuple[Any, AnswerProblem | None]:
+    """The canonical answer of one choice or number variable of `q` (not required), and its problem.
+
+    `lookup` finds the option an answer item names (default :meth:`Question.option`: code or label); the
+    file reader passes another one for files that number the options by position. Empty values give
+    (None, None).
+    """
+    answers: dict[str, Any] = {}
+    problems: list[AnswerProblem] = []
+    find = lookup or q.option
+    if q.type in ("single", "scale", "matrix"):
+        _choose_one(q, var, value, False, answers, problems, find)
+    elif q.type == "multiple":
+        _choose_many(q, value, False, answers, problems, find)
+    elif q.type == "number":
+        _number(q, value, False, answers, problems)
+    else:
+        raise ValueError(f"{var}: clean_value takes choice and number questions, not {q.type}")
+    return answers.get(var), problems[0] if problems else None
+
+
+def _choose_one(q: Question, var: str, value: Any, required: bool, answers: dict, problems: list,
+                lookup: OptionLookup | None = None) -> None:
     if is_empty(value):
         if required:
             problems.append(AnswerProblem(var, "required"))
@@ -101,14 +126,15 @@ def _choose_one(q: Question, var: str, value: Any, required: bool, answers: dict
             problems.append(AnswerProblem(var, "one_only", value))
             return
         value = value[0]
-    opt = q.option(value)
+    opt = (lookup or q.option)(value)
     if opt is None:
         problems.append(AnswerProblem(var, "unknown_option", value))
     else:
         answers[var] = opt.code
 
 
-def _choose_many(q: Question, value: Any, required: bool, answers: dict, problems: list) -> None:
+def _choose_many(q: Question, value: Any, required: bool, answers: dict, problems: list,
+                 lookup: OptionLookup | None = None) -> None:
     if isinstance(value, str):
         items = [v for v in value.split(MULTI_SEPARATOR)]
     elif isinstance(value, list | tuple):
@@ -121,8 +147,9 @@ def _choose_many(q: Question, value: Any, required: bool, answers: dict, problem
             problems.append(AnswerProblem(q.id, "required"))
         return
     chosen = []
+    find = lookup or q.option
     for item in items:
-        opt = q.option(item)
+        opt = find(item)
         if opt is None:
             problems.append(AnswerProblem(q.id, "unknown_option", item))
             return
@@ -149,7 +176,7 @@ def _other_text(q: Question, raw: Mapping[str, Any], chosen: list, required: boo
         if picked_other and required:
             problems.append(AnswerProblem(var, "other_required"))
         return
-    text = _plain_text(text)
+    text = plain_text(text)
     if len(text) > q.max_length:
         problems.append(AnswerProblem(var, "too_long", len(text), q.max_length))
     else:
@@ -159,7 +186,7 @@ def _other_text(q: Question, raw: Mapping[str, Any], chosen: list, required: boo
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _plain_text(value: Any) -> str:
+def plain_text(value: Any) -> str:
     """Text as stored: trimmed, control characters (NUL included, which PostgreSQL refuses) removed."""
     return _CONTROL.sub("", str(value)).strip()
 

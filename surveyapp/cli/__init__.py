@@ -13,6 +13,7 @@ from .score_commands import score_command
 
 COMMANDS = [questionnaires_group, *admin.COMMANDS, *stats_commands.COMMANDS, score_command,
             *text_commands.COMMANDS, report_command]
+FILE_COMMANDS = [*stats_commands.COMMANDS, *text_commands.COMMANDS]
 
 
 def register_commands(app: Flask) -> None:
@@ -35,7 +36,10 @@ def make_cli() -> FlaskGroup:
         except ConfigurationError as exc:          # printed by click as "Error: ...", exit status 2
             raise NoAppException(str(exc)) from exc
 
-    return FlaskGroup(create_app=load, help="Satisfaction surveys: collect, analyse, score.")
+    group = FlaskGroup(create_app=load, help="Satisfaction surveys: collect, analyse, score.")
+    for command in FILE_COMMANDS:  # found without making the app: they read files, not the database
+        group.add_command(command)
+    return group
 
 
 cli = make_cli()

@@ -9,17 +9,18 @@ import pandas as pd
 from click.core import ParameterSource
 
 from analysis.report import SCORED_SECTIONS, SECTIONS, build_report, parse_sections
-from analysis.responses import read_responses
 from analysis.scoring import load_indicators, score_system
 from questionnaires import InputError, Questionnaire, load_folder
 
 from .common import input_errors_exit_2, questionnaire_lookup
+from .stats_commands import NUMBERS, read_files_noting
 
 
 @click.command("report")
 @click.argument("data", nargs=-1, type=click.Path())
 @click.option("--questionnaire", "questionnaire_paths", multiple=True, type=click.Path(), metavar="PATH",
               help="Questionnaire file or folder (repeatable); the project's questionnaires/ is searched last.")
+@NUMBERS
 @click.option("--survey", "survey_slug", metavar="SLUG", help="Report on the responses stored for this survey.")
 @click.option("--indicators", type=click.Path(dir_okay=False), metavar="FILE",
               help="Indicator system (YAML): adds the score table, total and grade.")
@@ -31,7 +32,7 @@ from .common import input_errors_exit_2, questionnaire_lookup
 @click.option("--out", required=True, type=click.Path(dir_okay=False), metavar="FILE.docx",
               help="The Word file to write.")
 @input_errors_exit_2
-def report_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], survey_slug: str | None,
+def report_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], numbers: str, survey_slug: str | None,
                    indicators: str | None, sections: str, title: str | None, no_charts: bool, out: str) -> None:
     """Write the report (.docx): collection summary, score table, each indicator's evidence, satisfaction and
     open answers in sentences, question tables, open-answer tables.
@@ -59,7 +60,7 @@ def report_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], 
     if survey_slug:
         frames, questionnaires, survey_title, targets = _survey_frames(survey_slug)
     else:
-        frames, questionnaires = _file_frames(data, questionnaire_paths)
+        frames, questionnaires = _file_frames(data, questionnaire_paths, numbers)
     if not any(len(f) for f in frames.values()):
         where = survey_slug or ", ".join(data)
         raise InputError(where, [("", "no responses to report on")])
@@ -75,7 +76,7 @@ def report_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], 
                f"({', '.join(info.sections)})", err=True)
 
 
-def _file_frames(data: tuple[str, ...], questionnaire_paths: tuple[str, ...],
+def _file_frames(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], numbers: str = "positions",
                  ) -> tuple[dict[str, pd.DataFrame], dict[str, Questionnaire]]:
     lookup = questionnaire_lookup(questionnaire_paths)
     named: list[str] = []
@@ -84,7 +85,7 @@ def _file_frames(data: tuple[str, ...], questionnaire_paths: tuple[str, ...],
     for path in data:
         if not Path(path).is_file():
             raise InputError(path, [("", "no such file")])
-    frames = read_responses(list(data), lookup, preferred=named)
+    frames = read_files_noting(list(data), lookup, named, numbers)
     return frames, {qid: lookup[qid] for qid in frames}
 
 

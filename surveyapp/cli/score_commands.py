@@ -9,7 +9,7 @@ import click
 import pandas as pd
 
 from analysis.frames import empty_frame
-from analysis.responses import read_responses
+from analysis.responses import NUMBER_READINGS, read_responses
 from analysis.scoring import (
     format_score_table,
     load_indicators,
@@ -33,12 +33,15 @@ FORM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 @click.option("--questionnaire", "questionnaire_paths", multiple=True, metavar="PATH",
               help="Questionnaire file or folder (repeatable); the project's questionnaires/ is searched "
                    "last.")
+@click.option("--numbers", type=click.Choice(NUMBER_READINGS), default="positions", show_default=True,
+              help="Hosted-tool exports whose choice answers are numbers: option positions (按选项序号下载) or "
+                   "option codes.")
 @click.option("--survey", "survey_slug", metavar="SLUG", help="Score the responses stored for this survey.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of the table.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), metavar="DIR",
               help="Also write scores.csv and scores.xlsx into DIR.")
 @input_errors_exit_2
-def score_command(indicators: str, data_args: tuple[str, ...], questionnaire_paths: tuple[str, ...],
+def score_command(indicators: str, data_args: tuple[str, ...], questionnaire_paths: tuple[str, ...], numbers: str,
                   survey_slug: str | None, as_json: bool, out_dir: str | None) -> None:
     """Score the indicator system INDICATORS (a YAML file) on survey data: table, total and grade."""
     if data_args and survey_slug:
@@ -48,7 +51,8 @@ def score_command(indicators: str, data_args: tuple[str, ...], questionnaire_pat
         frames, questionnaires = _survey_frames(survey_slug)
     else:
         questionnaires = questionnaire_lookup(questionnaire_paths)
-        frames = read_data(data_args, questionnaires, preferred=_ids_in(questionnaire_paths, questionnaires))
+        frames = read_data(data_args, questionnaires, preferred=_ids_in(questionnaire_paths, questionnaires),
+                           numbers=numbers)
     result = score_system(system, frames, questionnaires)
     if out_dir:
         folder = Path(out_dir)
@@ -70,7 +74,7 @@ def score_command(indicators: str, data_args: tuple[str, ...], questionnaire_pat
 
 
 def read_data(data_args: tuple[str, ...], questionnaires: dict[str, Questionnaire],
-              preferred: list[str] | None = None) -> dict[str, pd.DataFrame]:
+              preferred: list[str] | None = None, numbers: str = "positions") -> dict[str, pd.DataFrame]:
     """Responses frames by questionnaire id from ``FORM=FILE`` (or ``FILE``) arguments.
 
     A file given with FORM must hold responses of that questionnaire; several files of one questionnaire
@@ -93,12 +97,16 @@ def read_data(data_args: tuple[str, ...], questionnaires: dict[str, Questionnair
         if not Path(file).is_file():
             raise InputError(file, [("", "no such file")])
     parts: dict[str, list[pd.DataFrame]] = {}
+    notes: list[str] = []
     for form, files in named.items():
-        found = read_responses(files, {form: questionnaires[form]})
+        found = read_responses(files, {form: questionnaires[form]}, numbers=numbers, notes=notes)
         parts.setdefault(form, []).append(found.get(form, empty_frame(questionnaires[form])))
     if plain:
-        for qid, frame in read_responses(plain, questionnaires, preferred=preferred or ()).items():
+        for qid, frame in read_responses(plain, questionnaires, preferred=preferred or (), numbers=numbers,
+                                         notes=notes).items():
             parts.setdefault(qid, []).append(frame)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     return {qid: frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
             for qid, frames in parts.items()}
 

@@ -2,30 +2,25 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import click
 import pandas as pd
 
 from analysis.crosstab import Crosstab, crosstab, crosstab_json
-from analysis.errors import DataError, NothingToDraw
+from analysis.errors import DataError
 from analysis.frames import valid_only
-from analysis.responses import read_responses
-from analysis.safe import neutralise
+from analysis.responses import NUMBER_READINGS, read_responses
 from analysis.satisfaction import (
     CLUSTER_LABELS,
     CLUSTERS,
     SatisfactionGroup,
     SatisfactionResult,
-    rated_method,
     satisfaction,
     satisfaction_by,
     satisfaction_json,
 )
-from analysis.screening import screen
-from analysis.tables import QuestionTable, all_tables, groups, question_tables, stats_json
-from analysis.workbook import write_statistics_workbook
+from analysis.tables import QuestionTable, all_tables, groups, stats_json
 from questionnaires import Questionnaire, load_folder
 
 from .common import display_width, input_errors_exit_2, print_json, questionnaire_lookup
@@ -34,22 +29,27 @@ DATA = click.argument("data", nargs=-1, required=True, type=click.Path())
 QUESTIONNAIRE = click.option(
     "--questionnaire", "questionnaire_paths", multiple=True, type=click.Path(),
     help="Questionnaire file or folder (repeatable); the project's questionnaires/ folder is searched last.")
+NUMBERS = click.option(
+    "--numbers", type=click.Choice(NUMBER_READINGS), default="positions", show_default=True,
+    help="Hosted-tool exports whose choice answers are numbers: option positions (按选项序号下载, 1 = the "
+         "first option listed) or option codes.")
 
 
 # -- shared ----------------------------------------------------------------------------------------------
 
-def load_responses(data: tuple[str, ...], questionnaire_paths: tuple[str, ...],
+def load_responses(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], numbers: str = "positions",
                    ) -> tuple[Questionnaire, pd.DataFrame]:
     """The one questionnaire the data answer and its responses frame (all rows, valid or not).
 
     When the files hold responses of several questionnaires, those named by --questionnaire are kept;
-    more than one left is an error.
+    more than one left is an error. The reader's notes (how numbers were read, columns skipped) go to
+    stderr.
     """
     lookup = questionnaire_lookup(questionnaire_paths)
     named: list[str] = []
     for path in questionnaire_paths:
         named.extend(qid for qid in load_folder([path]) if qid not in named)
-    frames = read_responses(list(data), lookup, preferred=named)
+    frames = read_files_noting(list(data), lookup, named, numbers)
     found = list(frames)
     if len(found) > 1 and named:
         found = [qid for qid in found if qid in named] or found
@@ -59,6 +59,16 @@ def load_responses(data: tuple[str, ...], questionnaire_paths: tuple[str, ...],
         raise DataError(", ".join(data), [("", f"the data hold responses of several questionnaires "
                                                f"({', '.join(found)}); name one with --questionnaire")])
     return lookup[found[0]], frames[found[0]]
+
+
+def read_files_noting(data: list[str], lookup: dict[str, Questionnaire], named: list[str],
+                      numbers: str) -> dict[str, pd.DataFrame]:
+    """:func:`read_responses` with its notes printed on stderr."""
+    notes: list[str] = []
+    frames = read_responses(data, lookup, preferred=named, numbers=numbers, notes=notes)
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
+    return frames
 
 
 def _pad(text: str, width: int, right: bool = False) -> str:
@@ -110,13 +120,14 @@ def format_table(table: QuestionTable) -> list[str]:
 @click.command("stats")
 @DATA
 @QUESTIONNAIRE
+@NUMBERS
 @click.option("--by", type=click.Choice(["unit", "role"]), help="Separate tables per unit or role.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @input_errors_exit_2
-def stats_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], by: str | None,
+def stats_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], numbers: str, by: str | None,
                   as_json: bool) -> None:
     """Per-question tables (选项 / 小计 / 比例 / 本题有效填写人次) of the valid responses in DATA."""
-    questionnaire, frame = load_responses(data, questionnaire_paths)
+    questionnaire, frame = load_responses(data, questionnaire_paths, numbers)
     valid = valid_only(frame)
     if as_json:
         document = stats_json(valid, questionnaire)
@@ -163,6 +174,7 @@ def _interval(result: SatisfactionResult | SatisfactionGroup) -> str:
 @click.command("satisfaction")
 @DATA
 @QUESTIONNAIRE
+@NUMBERS
 @click.option("--questions", required=True,
               help="Comma-separated question ids (q3,q4) or matrix rows (q4.r1).")
 @click.option("--method", type=click.Choice(["top_box", "score"]), default="top_box", show_default=True)
@@ -171,11 +183,11 @@ def _interval(result: SatisfactionResult | SatisfactionGroup) -> str:
               help="Clusters of the interval's design effect: each respondent's answers, or each unit's.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @input_errors_exit_2
-def satisfaction_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], questions: str,
+def satisfaction_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], numbers: str, questions: str,
                          method: str, by: str | None, cluster: str, as_json: bool) -> None:
     """Satisfaction rate of the valid responses in DATA with n, respondents and a 95% interval (Wilson for
     top_box) on the effective sample size of the pooled answers."""
-    questionnaire, frame = load_responses(data, questionnaire_paths)
+    questionnaire, frame = load_responses(data, questionnaire_paths, numbers)
     variables = [v.strip() for v in questions.split(",") if v.strip()]
     valid = valid_only(frame)
     result = satisfaction(valid, questionnaire, variables, method, cluster=cluster)
@@ -218,16 +230,17 @@ def format_crosstab(table: Crosstab) -> list[str]:
 @click.command("crosstab")
 @DATA
 @QUESTIONNAIRE
+@NUMBERS
 @click.option("--rows", "rows", required=True, help="Row question: single, scale, multiple or a matrix row (q4.r1).")
 @click.option("--cols", "cols", required=True,
               help="Column question (single, scale or a matrix row), or unit or role.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @input_errors_exit_2
-def crosstab_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], rows: str, cols: str,
+def crosstab_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], numbers: str, rows: str, cols: str,
                      as_json: bool) -> None:
     """Cross table (交叉分析) of two questions of the valid responses in DATA, with row percentages and
     Pearson's chi-square test of independence."""
-    questionnaire, frame = load_responses(data, questionnaire_paths)
+    questionnaire, frame = load_responses(data, questionnaire_paths, numbers)
     table = crosstab(valid_only(frame), questionnaire, rows, cols)
     if as_json:
         print_json(crosstab_json(table))
@@ -237,21 +250,14 @@ def crosstab_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...]
 
 # -- analyze ---------------------------------------------------------------------------------------------
 
-TERM_HEADERS = {"phrase": ("评价", "词频"), "word": ("词语", "回答数"), "keyword": ("词语", "回答数", "TF-IDF")}
-
-
-def _write_term_csv(frame: pd.DataFrame, path: Path, mode: str) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(TERM_HEADERS[mode])
-        weights = frame["weight"].tolist() if "weight" in frame else [None] * len(frame)
-        for term, count, weight in zip(frame["term"].tolist(), frame["count"].tolist(), weights, strict=True):
-            writer.writerow([neutralise(str(term)), int(count), *([] if weight is None else [f"{weight:.6f}"])])
+LARGE = 20_000
+"""Responses from which analyze shows its progress and draws charts in two processes."""
 
 
 @click.command("analyze")
 @DATA
 @QUESTIONNAIRE
+@NUMBERS
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False),
               help="Folder for statistics.xlsx, word-frequency CSVs, word clouds and charts.")
 @click.option("--crosstab", "crosstabs", multiple=True, metavar="ROWS:COLS",
@@ -259,75 +265,31 @@ def _write_term_csv(frame: pd.DataFrame, path: Path, mode: str) -> None:
 @click.option("--cluster", type=click.Choice(list(CLUSTERS)), default="respondent", show_default=True,
               help="Clusters of the satisfaction intervals.")
 @input_errors_exit_2
-def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], out_dir: str,
+def analyze_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], numbers: str, out_dir: str,
                     crosstabs: tuple[str, ...], cluster: str) -> None:
     """Everything for one questionnaire into OUT: statistics.xlsx, screening flags, word-frequency tables
-    (phrase, word and keyword), word clouds and charts (valid responses only)."""
+    (phrase, word and keyword), word clouds and charts (valid responses only), from one read of DATA."""
     from tqdm import tqdm
 
-    from analysis import pictures
-    from analysis.text import open_answers, term_table
+    from analysis.outputs import STEPS, write_everything
 
-    questionnaire, frame = load_responses(data, questionnaire_paths)
-    valid = valid_only(frame)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    notes: list[str] = []
+    questionnaire, frame = load_responses(data, questionnaire_paths, numbers)
+    large = len(frame) >= LARGE
+    texts = sum(q.type == "text" for q in questionnaire.questions)
+    with tqdm(total=len(STEPS) - 1 + texts, desc="analyze", unit="步", leave=False,
+              disable=not large or None) as bar:
+        def done(name: str) -> None:
+            bar.set_postfix_str(name, refresh=False)
+            bar.update()
 
-    with tqdm(total=len(questionnaire.questions), desc="statistics.xlsx", unit="题", leave=False,
-              disable=None) as bar:
-        written.append(write_statistics_workbook(frame, questionnaire, out / "statistics.xlsx",
-                                                 crosstabs=crosstabs, cluster=cluster,
-                                                 progress=lambda _q: bar.update()))
-
-    flags = screen(frame, questionnaire)
-    screening_path = out / "screening.csv"
-    with screening_path.open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(["response_id", "flag", "reason"])
-        for row in flags.itertuples(index=False):
-            writer.writerow([neutralise(str(row.response_id)), row.flag, row.reason])
-    written.append(screening_path)
-
-    for question in tqdm(questionnaire.questions, desc="questions", unit="题", leave=False, disable=None):
-        if question.type == "text":
-            texts = open_answers(valid, questionnaire, question.id)
-            for mode in TERM_HEADERS:
-                path = out / f"wordfreq_{question.id}_{mode}.csv"
-                _write_term_csv(term_table(texts, mode), path, mode)
-                written.append(path)
-            path = out / f"wordcloud_{question.id}.png"
-            try:
-                pictures.wordcloud_png(texts, path, source=f"{question.id}")
-                written.append(path)
-            except NothingToDraw as exc:
-                notes.append(f"{question.id}: no word cloud ({exc.problems[0][1] if exc.problems else exc})")
-        elif question.type in ("single", "multiple", "scale", "matrix"):
-            for table in question_tables(valid, questionnaire, question.id):
-                if not table.valid:
-                    notes.append(f"{table.id}: no answers, no chart")
-                    continue
-                path = out / f"chart_{table.id}.png"
-                pictures.bar_chart_png(table, path)
-                written.append(path)
-
-    rated = [q.id for q in questionnaire.questions if rated_method(q) == "top_box"]
-    if rated:
-        for by in ("unit", "role"):
-            parts = satisfaction_by(valid, questionnaire, rated, "top_box", by, cluster=cluster)
-            if not any(g.n for g in parts):
-                continue
-            path = out / f"satisfaction_by_{by}.png"
-            title = "满意度（满意及以上占比，按" + ("单位" if by == "unit" else "角色") + "）"
-            pictures.satisfaction_chart_png(parts, path, title=title)
-            written.append(path)
-
-    click.echo(f"{questionnaire.title}（{questionnaire.id}）：回收 {len(frame)} 份，有效 {len(valid)} 份，"
-               f"标记 {flags['response_id'].nunique()} 份")
-    for path in written:
+        result = write_everything(frame, questionnaire, Path(out_dir), crosstabs=crosstabs, cluster=cluster,
+                                  chart_workers=2 if large else 1, progress=done)
+    flagged = result.flags["response_id"].nunique() if result.flags is not None else 0
+    click.echo(f"{questionnaire.title}（{questionnaire.id}）：回收 {len(frame)} 份，有效 {len(valid_only(frame))} 份，"
+               f"标记 {flagged} 份")
+    for path in result.written:
         click.echo(f"wrote {path}")
-    for note in notes:
+    for note in result.notes:
         click.echo(f"note: {note}")
 
 

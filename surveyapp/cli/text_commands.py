@@ -11,14 +11,14 @@ from analysis.text import COUNT_CHOICES, MODES, POS_CHOICES, count_answered, ope
 from questionnaires import InputError
 
 from .common import input_errors_exit_2, print_json
-from .stats_commands import DATA, QUESTIONNAIRE, format_rows, load_responses
+from .stats_commands import DATA, NUMBERS, QUESTIONNAIRE, format_rows, load_responses
 
 QUESTION = click.option("--question", required=True,
                         help="An open (text) question id such as q8, or a question's 其他 text: q2.other.")
 
 
-def _answers(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], question: str):
-    questionnaire, frame = load_responses(data, questionnaire_paths)
+def _answers(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], question: str, numbers: str):
+    questionnaire, frame = load_responses(data, questionnaire_paths, numbers)
     q = open_question(questionnaire, question)
     return questionnaire, q, open_answers(valid_only(frame), questionnaire, question)
 
@@ -26,6 +26,7 @@ def _answers(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], questi
 @click.command("wordfreq")
 @DATA
 @QUESTIONNAIRE
+@NUMBERS
 @QUESTION
 @click.option("--mode", type=click.Choice(list(MODES)), default="phrase", show_default=True,
               help="phrase: whole normalised answers; word: word counts; keyword: words ranked by TF-IDF.")
@@ -37,12 +38,13 @@ def _answers(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], questi
               help="Keep the N first rows and sum the rest as 其他.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @input_errors_exit_2
-def wordfreq_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], question: str, mode: str,
+def wordfreq_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], numbers: str, question: str,
+                     mode: str,
                      pos: str, count_by: str, top: int | None, as_json: bool) -> None:
     """Word-frequency table (词频表) of an open question over the valid responses in DATA.
 
     word and keyword modes leave out answers that say nothing (无, 没有, 暂无 ...)."""
-    _, q, answers = _answers(data, questionnaire_paths, question)
+    _, q, answers = _answers(data, questionnaire_paths, question, numbers)
     options = {} if mode == "phrase" else {"pos": pos, "count": count_by}
     table = term_table(answers, mode, top, **options)
     answered = count_answered(answers)
@@ -71,6 +73,7 @@ def wordfreq_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...]
 @click.command("wordcloud")
 @DATA
 @QUESTIONNAIRE
+@NUMBERS
 @QUESTION
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="The PNG file to write.")
 @click.option("--width", type=click.IntRange(min=100, max=10000), default=800, show_default=True,
@@ -78,12 +81,13 @@ def wordfreq_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...]
 @click.option("--height", type=click.IntRange(min=100, max=10000), default=600, show_default=True,
               help="Height in pixels.")
 @input_errors_exit_2
-def wordcloud_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], question: str, out: str,
+def wordcloud_command(data: tuple[str, ...], questionnaire_paths: tuple[str, ...], numbers: str, question: str,
+                      out: str,
                       width: int, height: int) -> None:
     """Word-cloud PNG of an open question over the valid responses in DATA (no-opinion answers left out)."""
     from analysis.pictures import wordcloud_png
 
-    _, _, answers = _answers(data, questionnaire_paths, question)
+    _, _, answers = _answers(data, questionnaire_paths, question, numbers)
     path = Path(out)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -25,6 +25,7 @@ FLAG_LABELS = {
     "duplicate": "重复提交",
     "speeder": "答题过快",
     "straight_line": "矩阵题各行相同",
+    "too_long": "回答过长",
 }
 
 
