@@ -2,7 +2,7 @@
 
 Two layouts are read:
 
-* the project's own columns (formats/data-and-cli.md): the meta columns, then one column per variable
+* the project's own columns (docs/formats/responses.md): the meta columns, then one column per variable
   (``q2``, ``q2.other``, ``q4.r1`` ...), answer cells holding option labels or codes, several options
   joined by ``┋``;
 * the export of the common Chinese hosted survey tool (按文本 or 按选项序号 download): ``序号, 提交答卷时间,
