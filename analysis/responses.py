@@ -12,7 +12,9 @@ Two layouts are read:
   and goes to ``qN.other``; the cells ``(跳过)`` and ``(空)`` mean no answer. ``来源`` becomes the channel
   (微信 / 手机 / 电脑 when it says so, else kept as written); ``来源详情`` and ``来自IP`` are not kept
   (a school shares one IP address, so it tells nothing about the respondent). Such rows get status
-  ``valid``, the questionnaire's role, no unit, and ``序号`` as response id.
+  ``valid``, the questionnaire's role, no unit, and ``序号`` as response id - unless the file is the
+  project's readable export, whose columns ``学校`` (unit), ``角色`` (教师, 家长 ...), ``状态`` (有效 / 无效)
+  and ``无效原因`` say so.
 
 Every cell that does not fit is reported - row as the user sees it (the header is row 1), column header,
 value and problem - in one :class:`~analysis.errors.DataError`; nothing is dropped silently, and a file with
@@ -36,7 +38,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from questionnaires import MULTI_SEPARATOR, OTHER_CODE, ROLES, Question, Questionnaire, clean_answers
+from questionnaires import MULTI_SEPARATOR, OTHER_CODE, ROLE_LABELS, ROLES, Question, Questionnaire, clean_answers
 from questionnaires.answers import AnswerProblem
 from questionnaires.model import OTHER_LABEL
 
@@ -45,6 +47,9 @@ from .frames import META_COLUMNS, TIMEZONE, empty_frame
 from .safe import FORMULA_STARTS, neutralise
 
 HOSTED_META = ("序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP")
+READABLE_META = ("学校", "角色", "状态", "无效原因")
+"""Columns the project's readable export (analysis/readable_export.py) adds to the hosted tool's ones."""
+STATUS_LABELS = {"有效": "valid", "无效": "invalid"}
 EMPTY_MARKS = {"(跳过)", "（跳过）", "(空)", "（空）"}
 CHANNELS = ("微信", "手机", "电脑")
 _NUMBERED = re.compile(r"^\s*(\d+)\s*[、.．]\s*(.*)$", re.S)
@@ -393,7 +398,7 @@ def _hosted_mismatches(q: Questionnaire, columns: list[str]) -> list[tuple[str, 
 def _parse_hosted(table: _Table, named: list[tuple[int, str]], questionnaires: Mapping[str, Questionnaire],
                   preferred: list[str], problems: list[tuple[str, str]]) -> dict[str, list[dict[str, Any]]]:
     index = {h: i for i, h in named}
-    columns = [h for _, h in named if h not in HOSTED_META]
+    columns = [h for _, h in named if h not in HOSTED_META and h not in READABLE_META]
     pools = [preferred, list(questionnaires)] if preferred else [list(questionnaires)]
     for pool in pools:
         scored = sorted(((len(_hosted_mismatches(questionnaires[qid], columns)), qid) for qid in pool),
@@ -483,7 +488,28 @@ def _hosted_meta(table: _Table, number: int, cells: list[str], index: dict[str, 
         "channel": channel,
         "status": "valid",
     }
+    _readable_meta(table, number, cell, meta, problems)
     return meta, problems
+
+
+def _readable_meta(table: _Table, number: int, cell: Any, meta: dict[str, str],
+                   problems: list[tuple[str, str]]) -> None:
+    """学校 (unit and unit name), 角色 (a role label) and 状态 / 无效原因 of the readable export, when given."""
+    school, role, status = cell("学校"), cell("角色"), cell("状态")
+    if school:
+        meta["unit"] = meta["unit_name"] = school
+    if role:
+        roles = {label: code for code, label in ROLE_LABELS.items()}
+        if role in roles or role in ROLE_LABELS:
+            meta["role"] = roles.get(role, role)
+        else:
+            problems.append((table.place(number, "角色"),
+                             f"value '{role}': not a role ({'、'.join(ROLE_LABELS.values())})"))
+    if status:
+        if status not in STATUS_LABELS:
+            problems.append((table.place(number, "状态"), f"value '{status}': not 有效 or 无效"))
+        elif STATUS_LABELS[status] == "invalid":
+            meta["status"] = f"invalid:{cell('无效原因') or status}"
 
 
 def _parse_duration(text: str) -> float | None:
@@ -668,6 +694,10 @@ def _text_cell(value: Any) -> str | None:
     return None if _missing(value) else (neutralise(str(value)) or None)
 
 
+def _plain_text_cell(value: Any) -> str | None:
+    return None if _missing(value) else (str(value) or None)
+
+
 def _time_cells(series: pd.Series) -> list[str | None]:
     """ISO 8601 with the +08:00 offset (Beijing time); naive times are taken as Beijing time."""
     stamps = pd.to_datetime(series)
@@ -706,14 +736,16 @@ def _number_cell(value: Any) -> float | int | None:
     return int(number) if number.is_integer() else number
 
 
-def _column_formatter(q: Questionnaire, var: str):
-    """A function turning one canonical answer of `var` into its neutralised cell (label, number, text)."""
+def _column_formatter(q: Questionnaire, var: str, guard: bool = True):
+    """A function turning one canonical answer of `var` into its cell (label, number, text); text is
+    neutralised when `guard` is true."""
     question = q.question(var)
+    text_cell = _text_cell if guard else _plain_text_cell
     if var.endswith(".other") or question.type == "text":
-        return _text_cell
+        return text_cell
     if question.type == "number":
         return _number_cell
-    labels = {str(o.code): neutralise(o.label) for o in question.options}
+    labels = {str(o.code): neutralise(o.label) if guard else o.label for o in question.options}
 
     def label(code: Any) -> str:
         key = str(int(code)) if isinstance(code, float) and code.is_integer() else str(code)
@@ -735,11 +767,14 @@ def _column_formatter(q: Questionnaire, var: str):
     return one
 
 
-def export_columns(frame: pd.DataFrame, questionnaire: Questionnaire) -> Iterator[tuple[str, list[Any]]]:
-    """(header, cells) of every column of a response file, cells as written (neutralised text or numbers).
+def export_columns(frame: pd.DataFrame, questionnaire: Questionnaire, guard: bool = True,
+                   ) -> Iterator[tuple[str, list[Any]]]:
+    """(header, cells) of every column of a response file, cells as written (text or numbers).
 
-    Meta columns come first, then one column per variable; empty cells are None.
+    Meta columns come first, then one column per variable; empty cells are None. With `guard` (CSV), text a
+    spreadsheet would read as a formula gets a leading ``'``; an XLSX string cell needs none.
     """
+    text_cell = _text_cell if guard else _plain_text_cell
     missing = [c for c in (*META_COLUMNS, *questionnaire.variables) if c not in frame.columns]
     if missing:
         raise ValueError(f"the frame lacks columns {', '.join(missing)} "
@@ -750,9 +785,9 @@ def export_columns(frame: pd.DataFrame, questionnaire: Questionnaire) -> Iterato
         elif name == "duration_s":
             yield name, _cached(frame[name].tolist(), _number_cell)
         else:
-            yield name, _cached(frame[name].tolist(), _text_cell)
+            yield name, _cached(frame[name].tolist(), text_cell)
     for var in questionnaire.variables:
-        fmt = _column_formatter(questionnaire, var)
+        fmt = _column_formatter(questionnaire, var, guard)
         values = frame[var].tolist()
         yield var, _cached(values, fmt)
 
@@ -761,9 +796,9 @@ def write_responses(frame: pd.DataFrame, questionnaire: Questionnaire, path: str
     """Write one questionnaire's responses as a response file (.csv UTF-8 with BOM, or .xlsx).
 
     Columns are exactly the contract's: meta columns, then per variable the option label (several joined
-    by ``┋``), the number or the text; ``submitted_at`` in ISO 8601 with the +08:00 offset; every text
-    cell neutralised against formulas. Reading the file back with :func:`read_responses` gives the same
-    frame.
+    by ``┋``), the number or the text; ``submitted_at`` in ISO 8601 with the +08:00 offset; in a CSV file,
+    text a spreadsheet would read as a formula gets a leading ``'`` (an XLSX string cell needs none).
+    Reading the file back with :func:`read_responses` gives the same frame.
 
     >>> write_responses(frame, q, "out/parents.csv")  # doctest: +SKIP
     """
@@ -791,18 +826,20 @@ def _export_headers(frame: pd.DataFrame, questionnaire: Questionnaire) -> list[s
     return [name for name, _ in export_columns(frame.iloc[:0], questionnaire)]
 
 
-def _export_row_chunks(frame: pd.DataFrame, questionnaire: Questionnaire) -> Iterator[list[tuple[Any, ...]]]:
+def _export_row_chunks(frame: pd.DataFrame, questionnaire: Questionnaire, guard: bool = True,
+                       ) -> Iterator[list[tuple[Any, ...]]]:
     """The cells of the frame's rows as written, :data:`EXPORT_CHUNK` rows at a time."""
     for start in range(0, len(frame), EXPORT_CHUNK):
         part = frame.iloc[start:start + EXPORT_CHUNK]
-        yield list(zip(*(cells for _, cells in export_columns(part, questionnaire)), strict=True))
+        yield list(zip(*(cells for _, cells in export_columns(part, questionnaire, guard)), strict=True))
 
 
 def write_responses_xlsx(frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str, Questionnaire],
                          path: str | Path) -> Path:
     """Write responses of several questionnaires into one workbook, one sheet per questionnaire id.
 
-    Same columns and cells as :func:`write_responses`; streamed with xlsxwriter's constant_memory mode,
+    Same columns and cells as :func:`write_responses`, except that text is written as string cells as it is
+    (a string cell is never a formula: no ``'`` is added); streamed with xlsxwriter's constant_memory mode,
     the cells made :data:`EXPORT_CHUNK` rows at a time, so memory stays flat however many rows.
     """
     import xlsxwriter
@@ -819,7 +856,7 @@ def write_responses_xlsx(frames: Mapping[str, pd.DataFrame], questionnaires: Map
                 sheet.write_string(0, col, name, header_format)
             write_string, write_number = sheet.write_string, sheet.write_number
             row = 0
-            for rows in _export_row_chunks(frame, q):
+            for rows in _export_row_chunks(frame, q, guard=False):
                 for cells in rows:
                     row += 1
                     for col, cell in enumerate(cells):

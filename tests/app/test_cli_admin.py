@@ -135,6 +135,6 @@ def test_export_reloads_in_pandas_with_the_contract_columns(runner, tmp_path):
                 assert all(part in {o.label for o in q.options} for part in cell.split(MULTI_SEPARATOR) if part)
     xlsx = tmp_path / "demo.xlsx"
     assert runner.invoke(args=["export", "demo-2025", "--out", str(xlsx)]).exit_code == 0
-    sheets = pd.read_excel(xlsx, sheet_name=None, dtype=str)
+    sheets = pd.read_excel(xlsx, sheet_name=None, dtype=str, engine="openpyxl")
     assert set(sheets) == {"teacher-platform", "parent-platform", "student-lamps"}
     assert len(sheets["student-lamps"]) == stored
