@@ -39,10 +39,10 @@ TIME_COLUMN = 1
 SKIPPED = "(跳过)"
 VALID, INVALID = "有效", "无效"
 TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
-META_WIDTHS = {"序号": 7, "提交答卷时间": 20, "所用时间": 10, "来源": 8, "角色": 7, "状态": 7}
-MIN_WIDTH, MAX_WIDTH = 8, 40
-WIDTH_SAMPLE = 500
-"""Rows looked at to size a column (the first ones)."""
+META_WIDTHS = {"序号": 7, "提交答卷时间": 20, "所用时间": 10, "来源": 8, "角色": 7, "状态": 7, "无效原因": 16}
+MIN_WIDTH, MAX_WIDTH, HEADER_WIDTH = 8, 40, 24
+"""Column widths (characters; a Chinese character takes two): the longest of the first rows' distinct texts,
+within MIN_WIDTH..MAX_WIDTH, at least the header's up to HEADER_WIDTH (longer titles wrap)."""
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 
@@ -165,12 +165,14 @@ def _hidden(frame: pd.DataFrame, questionnaire: Questionnaire, question: Questio
 
 
 def _width(header: str, cells: list[Any]) -> int:
+    """The width of a column from its header and the cells of the first chunk of rows."""
     if header in META_WIDTHS:
         return META_WIDTHS[header]
-    longest = max((display_width(c) for c in cells[:WIDTH_SAMPLE] if isinstance(c, str)), default=0)
-    if any(not isinstance(c, str) and c is not None for c in cells[:WIDTH_SAMPLE]):
-        longest = max(longest, 6)
-    return min(MAX_WIDTH, max(MIN_WIDTH, longest + 2, min(display_width(header), 24)))
+    texts = {c for c in cells if isinstance(c, str)}
+    longest = max(map(display_width, texts), default=0)
+    if len(texts) < len(cells) and any(not isinstance(c, str) and c is not None for c in cells):
+        longest = max(longest, 6)  # numbers
+    return min(MAX_WIDTH, max(MIN_WIDTH, longest + 2, min(display_width(header), HEADER_WIDTH)))
 
 
 def write_readable_xlsx(frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str, Questionnaire],
