@@ -66,7 +66,8 @@ def test_readable_download_in_the_hosted_tools_layout(console, make_survey, add_
     assert reply.status_code == 200
     assert f"{survey.slug}-responses-readable.xlsx" in reply.headers["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(reply.data))
-    assert book.sheetnames == ["中小学教室及宿舍护眼灯改造项目学生满意度调查问卷", "教育质量综合评价平台项目教师满意度调查问卷"]
+    assert book.sheetnames == ["中小学教室及宿舍护眼灯改造项目学生满意度调查问卷",    # the questionnaires' titles
+                               "教育质量综合评价平台项目教师满意度调查问卷"]
     sheet = book.worksheets[0]
     assert sheet.freeze_panes == "A2"
     header, first, second = ([c for c in row] for row in sheet.iter_rows())
