@@ -114,3 +114,7 @@ def test_readable_export_workbook_as_an_evaluator_sees_it(runner, tmp_path):
     assert q25.value == "+希望多开放" and q25.data_type == "s"
     assert [c.value for c in typed[2][6:8]] == ["无效", "重复提交"]
     assert sheet.column_dimensions["B"].width > 15
+    # the readable layout is a workbook only
+    refused = runner.invoke(args=["export", "demo-2025", "--layout", "readable", "--out", str(tmp_path / "raw.csv")])
+    assert refused.exit_code == 2 and "--out must end in .xlsx" in refused.output
+    assert not (tmp_path / "raw.csv").exists()
