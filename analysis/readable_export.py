@@ -36,6 +36,8 @@ from .workbook import sheet_name
 
 META_HEADERS = ("序号", "提交答卷时间", "所用时间", "来源", "学校", "角色", "状态", "无效原因")
 TIME_COLUMN = 1
+CENTRED = {"序号", "提交答卷时间", "所用时间", "来源", "角色", "状态"}
+"""Short meta columns, centred so that neighbours such as the time and 所用时间 do not run together."""
 SKIPPED = "(跳过)"
 VALID, INVALID = "有效", "无效"
 TIME_FORMAT = "yyyy-mm-dd hh:mm:ss"
@@ -189,39 +191,44 @@ def write_readable_xlsx(frames: Mapping[str, pd.DataFrame], questionnaires: Mapp
     try:
         header_format = book.add_format({"bold": True, "text_wrap": True, "valign": "top",
                                          "bg_color": "#DDEBF7", "bottom": 1})
-        time_format = book.add_format({"num_format": TIME_FORMAT})
+        centred = book.add_format({"align": "center"})
+        time_format = book.add_format({"num_format": TIME_FORMAT, "align": "center"})
+        formats = [time_format if col == TIME_COLUMN else centred if name in CENTRED else None
+                   for col, name in enumerate(META_HEADERS)]
         taken: set[str] = set()
         for qid, frame in frames.items():
             q = questionnaires[qid]
             sheet = book.add_worksheet(sheet_name(q.title or qid, taken))
-            _write_sheet(sheet, frame, q, header_format, time_format)
+            _write_sheet(sheet, frame, q, header_format, formats)
     finally:
         book.close()
     return path
 
 
-def _write_sheet(sheet: Any, frame: pd.DataFrame, q: Questionnaire, header_format: Any, time_format: Any,
+def _write_sheet(sheet: Any, frame: pd.DataFrame, q: Questionnaire, header_format: Any, meta_formats: list[Any],
                  ) -> None:
+    """The header, then the rows :data:`EXPORT_CHUNK` at a time (`meta_formats`: the meta columns' formats)."""
     write_string, write_number = sheet.write_string, sheet.write_number
     row = 0
     for start in range(0, max(len(frame), 1), EXPORT_CHUNK):
         columns = list(readable_columns(frame.iloc[start:start + EXPORT_CHUNK], q, first=start + 1))
         if start == 0:
             _write_header(sheet, columns, header_format, len(frame))
-        formats: list[Any] = [time_format if col == TIME_COLUMN else None for col in range(len(columns))]
+        formats = meta_formats + [None] * (len(columns) - len(meta_formats))
         for cells in zip(*(cells for _, cells in columns), strict=True):
             row += 1
             for col, cell in enumerate(cells):
                 if cell is None:
                     continue
                 if isinstance(cell, str):
-                    write_string(row, col, cell)
+                    write_string(row, col, cell, formats[col])
                 else:
                     write_number(row, col, cell, formats[col])
 
 
 def _write_header(sheet: Any, columns: list[tuple[str, list[Any]]], header_format: Any, rows: int) -> None:
-    """Widths from the first rows, a header tall enough for the wrapped titles, frozen, with filters."""
+    """Widths from the first rows, a header tall enough for the wrapped titles, frozen, with filters; printed
+    landscape on A4 with the header on every page."""
     widths = [_width(header, cells) for header, cells in columns]
     lines = max(math.ceil(display_width(h) / max(w - 1, 1)) for (h, _), w in zip(columns, widths, strict=True))
     sheet.set_row(0, 15 * min(max(lines, 1), 6), header_format)
@@ -230,3 +237,6 @@ def _write_header(sheet: Any, columns: list[tuple[str, list[Any]]], header_forma
         sheet.write_string(0, col, header, header_format)
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, max(rows, 1), len(columns) - 1)
+    sheet.set_landscape()
+    sheet.set_paper(9)
+    sheet.repeat_rows(0)
