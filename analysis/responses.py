@@ -132,6 +132,10 @@ def _text_cell(value: Any) -> str | None:
     return None if _missing(value) else (neutralise(str(value)) or None)
 
 
+def _plain_text_cell(value: Any) -> str | None:
+    return None if _missing(value) else (str(value) or None)
+
+
 def _time_cells(series: pd.Series) -> list[str | None]:
     """ISO 8601 with the +08:00 offset (Beijing time); naive times are taken as Beijing time."""
     stamps = pd.to_datetime(series)
@@ -170,14 +174,16 @@ def _number_cell(value: Any) -> float | int | None:
     return int(number) if number.is_integer() else number
 
 
-def _column_formatter(q: Questionnaire, var: str):
-    """A function turning one canonical answer of `var` into its neutralised cell (label, number, text)."""
+def _column_formatter(q: Questionnaire, var: str, guard: bool = True):
+    """A function turning one canonical answer of `var` into its cell (label, number, text); text is
+    neutralised when `guard` is true."""
     question = q.question(var)
+    text_cell = _text_cell if guard else _plain_text_cell
     if var.endswith(".other") or question.type == "text":
-        return _text_cell
+        return text_cell
     if question.type == "number":
         return _number_cell
-    labels = {str(o.code): neutralise(o.label) for o in question.options}
+    labels = {str(o.code): neutralise(o.label) if guard else o.label for o in question.options}
 
     def label(code: Any) -> str:
         key = str(int(code)) if isinstance(code, float) and code.is_integer() else str(code)
@@ -199,11 +205,14 @@ def _column_formatter(q: Questionnaire, var: str):
     return one
 
 
-def export_columns(frame: pd.DataFrame, questionnaire: Questionnaire) -> Iterator[tuple[str, list[Any]]]:
-    """(header, cells) of every column of a response file, cells as written (neutralised text or numbers).
+def export_columns(frame: pd.DataFrame, questionnaire: Questionnaire, guard: bool = True,
+                   ) -> Iterator[tuple[str, list[Any]]]:
+    """(header, cells) of every column of a response file, cells as written (text or numbers).
 
-    Meta columns come first, then one column per variable; empty cells are None.
+    Meta columns come first, then one column per variable; empty cells are None. With `guard` (CSV), text a
+    spreadsheet would read as a formula gets a leading ``'``; an XLSX string cell needs none.
     """
+    text_cell = _text_cell if guard else _plain_text_cell
     missing = [c for c in (*META_COLUMNS, *questionnaire.variables) if c not in frame.columns]
     if missing:
         raise ValueError(f"the frame lacks columns {', '.join(missing)} "
@@ -214,9 +223,9 @@ def export_columns(frame: pd.DataFrame, questionnaire: Questionnaire) -> Iterato
         elif name == "duration_s":
             yield name, _cached(frame[name].tolist(), _number_cell)
         else:
-            yield name, _cached(frame[name].tolist(), _text_cell)
+            yield name, _cached(frame[name].tolist(), text_cell)
     for var in questionnaire.variables:
-        fmt = _column_formatter(questionnaire, var)
+        fmt = _column_formatter(questionnaire, var, guard)
         values = frame[var].tolist()
         yield var, _cached(values, fmt)
 
@@ -225,9 +234,9 @@ def write_responses(frame: pd.DataFrame, questionnaire: Questionnaire, path: str
     """Write one questionnaire's responses as a response file (.csv UTF-8 with BOM, or .xlsx).
 
     Columns are exactly the contract's: meta columns, then per variable the option label (several joined
-    by ``┋``), the number or the text; ``submitted_at`` in ISO 8601 with the +08:00 offset; every text
-    cell neutralised against formulas. Reading the file back with :func:`read_responses` gives the same
-    frame.
+    by ``┋``), the number or the text; ``submitted_at`` in ISO 8601 with the +08:00 offset; in a CSV file,
+    text a spreadsheet would read as a formula gets a leading ``'`` (an XLSX string cell needs none).
+    Reading the file back with :func:`read_responses` gives the same frame.
 
     >>> write_responses(frame, q, "out/parents.csv")  # doctest: +SKIP
     """
@@ -255,18 +264,20 @@ def _export_headers(frame: pd.DataFrame, questionnaire: Questionnaire) -> list[s
     return [name for name, _ in export_columns(frame.iloc[:0], questionnaire)]
 
 
-def _export_row_chunks(frame: pd.DataFrame, questionnaire: Questionnaire) -> Iterator[list[tuple[Any, ...]]]:
+def _export_row_chunks(frame: pd.DataFrame, questionnaire: Questionnaire, guard: bool = True,
+                       ) -> Iterator[list[tuple[Any, ...]]]:
     """The cells of the frame's rows as written, :data:`EXPORT_CHUNK` rows at a time."""
     for start in range(0, len(frame), EXPORT_CHUNK):
         part = frame.iloc[start:start + EXPORT_CHUNK]
-        yield list(zip(*(cells for _, cells in export_columns(part, questionnaire)), strict=True))
+        yield list(zip(*(cells for _, cells in export_columns(part, questionnaire, guard)), strict=True))
 
 
 def write_responses_xlsx(frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str, Questionnaire],
                          path: str | Path) -> Path:
     """Write responses of several questionnaires into one workbook, one sheet per questionnaire id.
 
-    Same columns and cells as :func:`write_responses`; streamed with xlsxwriter's constant_memory mode,
+    Same columns and cells as :func:`write_responses`, except that text is written as string cells as it is
+    (a string cell is never a formula: no ``'`` is added); streamed with xlsxwriter's constant_memory mode,
     the cells made :data:`EXPORT_CHUNK` rows at a time, so memory stays flat however many rows.
     """
     import xlsxwriter
@@ -283,7 +294,7 @@ def write_responses_xlsx(frames: Mapping[str, pd.DataFrame], questionnaires: Map
                 sheet.write_string(0, col, name, header_format)
             write_string, write_number = sheet.write_string, sheet.write_number
             row = 0
-            for rows in _export_row_chunks(frame, q):
+            for rows in _export_row_chunks(frame, q, guard=False):
                 for cells in rows:
                     row += 1
                     for col, cell in enumerate(cells):

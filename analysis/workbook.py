@@ -8,7 +8,8 @@ each row's satisfaction). Open answers and 其他 texts are listed as the phrase
 appendix; the first :data:`MAX_TEXT_ROWS`, the rest summed as 其他). The 满意度 sheet gives the rate of the
 rated questions in all, per role and per unit with 有效评价数, 人数, 有效样本量 and the 95% interval of
 :mod:`analysis.satisfaction`; the 交叉分析 sheet the cross tables asked for. Ratios are stored as numbers with
-a ``0.00%`` format, so they can be copied and computed with; every text cell is neutralised.
+a ``0.00%`` format, so they can be copied and computed with; text is written as string cells as it is (a string
+cell is never a formula, so no ``'`` is added).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ from .crosstab import crosstab
 from .frames import valid_only
 from .matrix_tables import MatrixTable, matrix_table
 from .phrases import phrase_table
-from .safe import neutralise
 from .satisfaction import satisfaction, satisfaction_by, satisfaction_variables
 from .tables import QuestionTable, question_tables
 from .workbook_sheets import write_crosstab, write_matrix, write_satisfaction
@@ -65,7 +65,7 @@ class Writer:
             if isinstance(cell, int | float) and not isinstance(cell, bool):
                 self.sheet.write_number(self.row, col, cell, fmt)
             else:
-                self.sheet.write_string(self.row, col, neutralise(str(cell)), fmt)
+                self.sheet.write_string(self.row, col, str(cell), fmt)
         self.row += 1
 
     def skip(self, n: int = 1) -> None:

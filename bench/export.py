@@ -12,7 +12,10 @@ export does; the load is reported but is not part of the export figures), then i
   against xlsxwriter alone (constant_memory) writing the same cell values, computed beforehand, into the
   same sheets; target <= 1.2 x xlsxwriter's time. Memory flat: the tracemalloc peak while writing 20,000
   and 120,000 rows of the biggest questionnaire must be about the same (<= 1.5 x + 5 MB); the peak
-  resident set size above the level before each timed step (sampled every 20 ms) is printed too.
+  resident set size above the level before each timed step (sampled every 20 ms) is printed too;
+* readable raw-data workbook: :func:`analysis.readable_export.write_readable_xlsx` (the hosted survey tool's
+  layout) measured the same way, against xlsxwriter alone writing its cells (the time column with its
+  date format); same targets.
 
 Prints one line per figure and exits 1 on a miss. Run: ``python bench/export.py [--responses N]``
 (or ``make bench-export``).
@@ -90,19 +93,23 @@ def timed(fn: Callable[[], Any]) -> tuple[float, float]:
     return seconds, memory.extra_mb
 
 
-def xlsxwriter_alone(cells: dict[str, tuple[list[str], list[tuple[Any, ...]]]], path: Path) -> None:
-    """The baseline: xlsxwriter in constant_memory mode writing prepared cells, nothing else."""
+def xlsxwriter_alone(cells: dict[str, tuple[list[str], list[tuple[Any, ...]]]], path: Path,
+                     time_column: int | None = None) -> None:
+    """The baseline: xlsxwriter in constant_memory mode writing prepared cells, nothing else (numbers in
+    `time_column` with a date-time format)."""
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
                                            "strings_to_formulas": False, "strings_to_urls": False})
     try:
         bold = book.add_format({"bold": True})
+        when = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
         for name, (headers, rows) in cells.items():
             sheet = book.add_worksheet(name[:31])
             for col, header in enumerate(headers):
                 sheet.write_string(0, col, header, bold)
             write_string, write_number = sheet.write_string, sheet.write_number
+            formats = [when if col == time_column else None for col in range(len(headers))]
             for row, values in enumerate(rows, start=1):
                 for col, cell in enumerate(values):
                     if cell is None:
@@ -110,9 +117,34 @@ def xlsxwriter_alone(cells: dict[str, tuple[list[str], list[tuple[Any, ...]]]], 
                     if isinstance(cell, str):
                         write_string(row, col, cell)
                     else:
-                        write_number(row, col, cell)
+                        write_number(row, col, cell, formats[col])
     finally:
         book.close()
+
+
+def prepared_cells(frames: dict[str, Any], columns: Callable[[str], Any],
+                   ) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
+    """The header and row tuples of every sheet, computed beforehand from `columns(qid)`'s (header, cells)."""
+    prepared = {}
+    for qid in frames:
+        found = list(columns(qid))
+        prepared[qid] = ([name for name, _ in found], list(zip(*(c for _, c in found), strict=True)))
+        del found
+    return prepared
+
+
+def flat_memory(write: Callable[[dict[str, Any], Path], Any], frames: dict[str, Any]) -> dict[int, float]:
+    """tracemalloc peaks (MB) of `write` on the first SMALL and LARGE rows of the biggest frame."""
+    qid = max(frames, key=lambda k: len(frames[k]))
+    peaks = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in (SMALL, LARGE):
+            part = {qid: frames[qid].iloc[:size]}
+            tracemalloc.start()
+            write(part, Path(tmp) / f"{size}.xlsx")
+            peaks[size] = tracemalloc.get_traced_memory()[1] / 1e6
+            tracemalloc.stop()
+    return peaks
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,6 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--responses", type=int, default=350_000)
     args = parser.parse_args(argv)
 
+    from analysis.readable_export import TIME_COLUMN, readable_columns, write_readable_xlsx
     from analysis.responses import export_columns, write_responses, write_responses_xlsx
     from analysis.workbook import write_statistics_workbook
     from surveyapp.responses import load_survey_frames
@@ -163,39 +196,37 @@ def main(argv: list[str] | None = None) -> int:
         ours_size = del_path.stat().st_size / 1e6
         del_path.unlink()
 
-        prepared = {}
-        for qid, frame in frames.items():
-            columns = list(export_columns(frame, questionnaires[qid]))
-            prepared[qid] = ([name for name, _ in columns], list(zip(*(c for _, c in columns), strict=True)))
-            del columns
+        prepared = prepared_cells(frames, lambda qid: export_columns(frames[qid], questionnaires[qid], guard=False))
         base, base_extra = timed(lambda: xlsxwriter_alone(prepared, out / "baseline.xlsx"))
-        base_size = (out / "baseline.xlsx").stat().st_size / 1e6
+        prepared.clear()
+
+        readable, readable_extra = timed(lambda: write_readable_xlsx(frames, questionnaires, out / "readable.xlsx"))
+        readable_size = (out / "readable.xlsx").stat().st_size / 1e6
+        prepared = prepared_cells(frames, lambda qid: readable_columns(frames[qid], questionnaires[qid]))
+        readable_base, readable_base_extra = timed(lambda: xlsxwriter_alone(prepared, out / "readable-base.xlsx",
+                                                                            time_column=TIME_COLUMN))
         prepared.clear()
 
     # Memory flat: the Python memory the raw-data workbook takes while writing (tracemalloc peak) must not
     # grow with the number of rows. Measured untimed on the first SMALL and LARGE rows of the biggest frame.
-    qid = max(frames, key=lambda k: len(frames[k]))
-    peaks = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        for size in (SMALL, LARGE):
-            part = {qid: frames[qid].iloc[:size]}
-            tracemalloc.start()
-            write_responses_xlsx(part, questionnaires, Path(tmp) / f"{size}.xlsx")
-            peaks[size] = tracemalloc.get_traced_memory()[1] / 1e6
-            tracemalloc.stop()
-    ratio = ours / base
-    ok = ratio <= XLSX_RATIO_TARGET
-    flat = peaks[LARGE] <= 1.5 * peaks[SMALL] + 5
-    failures += [] if ok else ["xlsx ratio"]
-    failures += [] if flat else ["xlsx memory"]
-    print(f"export: xlsxwriter alone (constant_memory), same cells: {base:.2f} s ({base_size:.0f} MB file, "
-          f"extra memory {base_extra:.0f} MB)")
-    print(f"export: raw-data workbook (write_responses_xlsx): {ours:.2f} s ({ours_size:.0f} MB file)  "
-          f"ratio {ratio:.2f}  target <= {XLSX_RATIO_TARGET:.1f}  {verdict(ok)}")
-    print(f"export: raw-data workbook peak RSS above the start: {ours_extra:.0f} MB (xlsxwriter alone "
-          f"{base_extra:.0f} MB; freed memory is reused, so this is a floor)")
-    print(f"export: raw-data workbook Python memory (tracemalloc peak) writing {SMALL:,} / {LARGE:,} rows: "
-          f"{peaks[SMALL]:.1f} / {peaks[LARGE]:.1f} MB  target: flat (<= 1.5 x + 5 MB)  {verdict(flat)}")
+    peaks = flat_memory(lambda part, path: write_responses_xlsx(part, questionnaires, path), frames)
+    readable_peaks = flat_memory(lambda part, path: write_readable_xlsx(part, questionnaires, path), frames)
+    for label, (seconds, baseline, size, extra, alone_extra, memory) in {
+        "raw-data workbook (write_responses_xlsx)": (ours, base, ours_size, ours_extra, base_extra, peaks),
+        "readable raw-data workbook (write_readable_xlsx)": (readable, readable_base, readable_size,
+                                                             readable_extra, readable_base_extra, readable_peaks),
+    }.items():
+        ratio = seconds / baseline
+        ok = ratio <= XLSX_RATIO_TARGET
+        flat = memory[LARGE] <= 1.5 * memory[SMALL] + 5
+        failures += [] if ok else [f"{label} ratio"]
+        failures += [] if flat else [f"{label} memory"]
+        print(f"export: {label}: {seconds:.2f} s ({size:.0f} MB file); xlsxwriter alone (constant_memory), "
+              f"same cells: {baseline:.2f} s  ratio {ratio:.2f}  target <= {XLSX_RATIO_TARGET:.1f}  {verdict(ok)}")
+        print(f"export: {label} peak RSS above the start: {extra:.0f} MB (xlsxwriter alone {alone_extra:.0f} MB; "
+              "freed memory is reused, so this is a floor)")
+        print(f"export: {label} Python memory (tracemalloc peak) writing {SMALL:,} / {LARGE:,} rows: "
+              f"{memory[SMALL]:.1f} / {memory[LARGE]:.1f} MB  target: flat (<= 1.5 x + 5 MB)  {verdict(flat)}")
     return 1 if failures else 0
 
 

@@ -4,7 +4,9 @@ Columns ``序号, 提交答卷时间, 所用时间, 来源, 来源详情, 来自
 in questionnaire order; a matrix question takes one column per row (``N、题目—行文字``, also ``-``, ``_``,
 ``:`` as separator, ``N、(行文字)`` or ``N、行文字``). The 其他 option's text is written inside the cell as
 ``其他〖text〗`` and goes to ``qN.other``; ``(跳过)`` and ``(空)`` mean no answer. Trailing score columns
-(``总分``, ``得分`` ...) are skipped with a note.
+(``总分``, ``得分`` ...) are skipped with a note. The project's readable export (analysis/readable_export.py)
+has the same layout plus ``学校`` (unit), ``角色`` (教师, 家长 ...), ``状态`` (有效 / 无效) and ``无效原因``,
+which are read back.
 
 The tool downloads either option texts (按文本) or option positions (按选项序号: 1 = the first option as
 listed). When every choice cell of a file is a number, the numbers are read as positions in the
@@ -21,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from questionnaires import MULTI_SEPARATOR, OTHER_CODE, Option, Question, Questionnaire
+from questionnaires import MULTI_SEPARATOR, OTHER_CODE, ROLE_LABELS, Option, Question, Questionnaire
 from questionnaires.model import OTHER_LABEL
 
 from .answers import Problem, clean_columns
@@ -31,6 +33,10 @@ from .parts import Part, TableResult
 from .tables import Table
 
 HOSTED_META = ("序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP")
+READABLE_META = ("学校", "角色", "状态", "无效原因")
+"""Columns the project's readable export adds to the hosted tool's ones."""
+STATUS_LABELS = {"有效": "valid", "无效": "invalid"}
+ROLE_CODES = {label: code for code, label in ROLE_LABELS.items()}
 EMPTY_MARKS = {"(跳过)", "（跳过）", "(空)", "（空）"}
 CHANNELS = ("微信", "手机", "电脑")
 NUMBER_READINGS = ("positions", "codes")
@@ -118,7 +124,7 @@ def _score_columns(columns: list[str]) -> list[str]:
 def parse_hosted(table: Table, named: list[tuple[int, str]], questionnaires: Mapping[str, Questionnaire],
                  preferred: list[str], result: TableResult, numbers: str = "positions") -> None:
     index = {h: i for i, h in named}
-    columns = [h for _, h in named if h not in HOSTED_META]
+    columns = [h for _, h in named if h not in HOSTED_META and h not in READABLE_META]
     skipped = _score_columns(columns)
     if skipped:
         columns = columns[:len(columns) - len(skipped)]
@@ -250,8 +256,43 @@ def _meta(table: Table, q: Questionnaire, index: Mapping[str, int], rows: int,
     duration = Cells(spent.codes, _texts(["" if s is None or s == "" else repr(s) for s in seconds.tolist()]))
     source = column("来源")
     channel = source.transform(lambda s: next((c for c in CHANNELS if c in s), s))
-    return {"response_id": column("序号", False), "submitted_at": column("提交答卷时间", False), "duration_s": duration,
-            "channel": channel}, problems
+    meta = {"response_id": column("序号", False), "submitted_at": column("提交答卷时间", False),
+            "duration_s": duration, "channel": channel}
+    if "学校" in index:
+        meta["unit"] = meta["unit_name"] = column("学校")
+    if "角色" in index:
+        meta["role"] = _readable_role(column("角色"), problems)
+    if "状态" in index:
+        meta["status"] = _readable_status(column("状态"), column("无效原因"), problems)
+    return meta, problems
+
+
+def _report(cells: Cells, wanted: np.ndarray, column: str, problem: str, problems: list[Problem]) -> None:
+    """A problem for every row whose value maps to None in `wanted` (indexed like the uniques)."""
+    bad = np.fromiter((w is None for w in wanted.tolist()), dtype=bool, count=len(wanted)).take(cells.codes)
+    for pos in np.flatnonzero(bad).tolist():
+        problems.append((pos, DURATION_ORDER, column, f"value '{cells.uniques[cells.codes[pos]]}': {problem}"))
+
+
+def _readable_role(cells: Cells, problems: list[Problem]) -> Cells:
+    """角色 of the readable export: a role's label (教师) or code (teacher) as the role's code."""
+    codes = cells.per_unique(lambda s: "" if not s else ROLE_CODES.get(s, s if s in ROLE_LABELS else None))
+    _report(cells, codes, "角色", f"not a role ({'、'.join(ROLE_LABELS.values())})", problems)
+    return Cells(cells.codes, _texts(["" if c is None else c for c in codes.tolist()]))
+
+
+def _readable_status(status: Cells, reason: Cells, problems: list[Problem]) -> Cells:
+    """状态 and 无效原因 of the readable export as ``valid`` or ``invalid:<reason>`` (无效 without a reason)."""
+    wanted = status.per_unique(lambda s: "" if not s else STATUS_LABELS.get(s))
+    _report(status, wanted, "状态", "not 有效 or 无效", problems)
+    flags = wanted.take(status.codes)
+    invalid = flags == "invalid"
+    if not invalid.any():
+        return Cells.empty(len(status))
+    reasons = reason.texts()
+    out = np.full(len(status), "", dtype=object)
+    out[invalid] = ["invalid:" + (r or "无效") for r in reasons[invalid].tolist()]
+    return Cells.of(out)
 
 
 def _parse_duration(text: str) -> float | None:

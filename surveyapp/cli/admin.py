@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from analysis.readable_export import write_readable_xlsx
 from analysis.responses import write_responses, write_responses_xlsx
 from questionnaires import SHIPPED
 
@@ -220,18 +221,24 @@ def _print_links(survey: Survey, base_url: str) -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False),
               help="FILE.csv (one file per questionnaire when there are several) or FILE.xlsx.")
 @click.option("--questionnaire", "only", help="Export only this questionnaire id.")
+@click.option("--layout", type=click.Choice(["exchange", "readable"]), default="exchange", show_default=True,
+              help="exchange: the response-file columns (can be read back and imported); readable (.xlsx only): "
+                   "the hosted survey tool's layout with Chinese headers and values, for handing to a client.")
 @with_appcontext
 @input_errors_exit_2
-def export_command(slug: str, out: str, only: str | None) -> None:
-    """Export all responses (valid and invalid, with their status) in the response-file columns."""
+def export_command(slug: str, out: str, only: str | None, layout: str) -> None:
+    """Export all responses (valid and invalid, with their status) in the response-file columns, or with
+    --layout readable in the hosted survey tool's layout."""
+    path = Path(out)
+    if layout == "readable" and path.suffix.lower() != ".xlsx":
+        raise SurveyError("--layout readable writes an Excel workbook: --out must end in .xlsx", source=out)
     frames, questionnaires = load_survey_frames(slug, include_invalid=True)
     if only is not None:
         if only not in frames:
             raise SurveyError(f"survey {slug} has no questionnaire {only!r} (has: {', '.join(frames)})")
         frames = {only: frames[only]}
-    path = Path(out)
     if path.suffix.lower() == ".xlsx":
-        write_responses_xlsx(frames, questionnaires, path)
+        (write_readable_xlsx if layout == "readable" else write_responses_xlsx)(frames, questionnaires, path)
         written = [path]
     elif path.suffix.lower() == ".csv":
         written = []

@@ -47,7 +47,8 @@ def download_responses(slug: str, kind: str):
     if kind not in ("csv", "xlsx"):
         abort(404)
     try:
-        data, name = export_file(survey, kind, request.args.get("questionnaire"))
+        data, name = export_file(survey, kind, request.args.get("questionnaire"),
+                                 request.args.get("layout") or "exchange")
     except ConsoleError:
         abort(404)
     db.session.commit()                          # the export's audit event

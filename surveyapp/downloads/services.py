@@ -25,18 +25,28 @@ from ..statistics.services import SatisfactionChoice, chart_png, default_rated, 
 from ..surveys.overview import SurveyOverview
 from ..surveys.targets import survey_targets
 
+LAYOUTS = ("exchange", "readable")
+"""Raw-data layouts: the response-file columns (import = export), or the hosted survey tool's readable one."""
 
-def export_file(survey: Survey, kind: str, questionnaire_id: str | None = None) -> tuple[io.BytesIO, str]:
+
+def export_file(survey: Survey, kind: str, questionnaire_id: str | None = None, layout: str = "exchange",
+                ) -> tuple[io.BytesIO, str]:
     """The survey's responses (valid and invalid, with status) as a response file in memory.
 
     `kind` is ``csv`` (one questionnaire: `questionnaire_id`, or the only one) or ``xlsx`` (every
-    questionnaire, one sheet each, or only `questionnaire_id`'s). Returns the bytes and a download name. The
+    questionnaire, one sheet each, or only `questionnaire_id`'s). `layout` ``exchange`` writes the
+    response-file columns (analysis.responses), ``readable`` (XLSX only) the hosted survey tool's layout
+    with Chinese headers and values (analysis.readable_export). Returns the bytes and a download name. The
     export is recorded in the audit log (the caller commits).
     """
+    from analysis.readable_export import write_readable_xlsx
     from analysis.responses import write_responses, write_responses_xlsx
 
     if kind not in ("csv", "xlsx"):
         raise ConsoleError(f"未知文件类型：{kind}", code="unknown_kind", english=f"Unknown file type {kind!r}.")
+    if layout not in LAYOUTS or (layout == "readable" and kind != "xlsx"):
+        raise ConsoleError(f"未知的数据格式：{layout}", code="unknown_layout", place="layout",
+                           english=f"Unknown layout {layout!r}: use exchange, or readable with xlsx.")
     questionnaires = survey_questionnaires(survey)
     if kind == "csv" and questionnaire_id is None and len(questionnaires) == 1:
         questionnaire_id = next(iter(questionnaires))
@@ -52,8 +62,9 @@ def export_file(survey: Survey, kind: str, questionnaire_id: str | None = None) 
         data = written_bytes(lambda path: write_responses(frames[questionnaire_id],
                                                           questionnaires[questionnaire_id], path), name)
     else:
-        name = f"{survey.slug}-responses.xlsx"
-        data = written_bytes(lambda path: write_responses_xlsx(frames, questionnaires, path), name)
+        name = f"{survey.slug}-responses{'-readable' if layout == 'readable' else ''}.xlsx"
+        writer = write_readable_xlsx if layout == "readable" else write_responses_xlsx
+        data = written_bytes(lambda path: writer(frames, questionnaires, path), name)
     record_raw_export(survey, name, sum(len(frames[q]) for q in frames if kind == "xlsx" or q == questionnaire_id))
     return io.BytesIO(data), name
 

@@ -62,7 +62,7 @@ def test_csv_columns_labels_and_injection(tmp_path, sample_q, frame_of):
     assert rows[0]["q7"] == "2.5" and rows[1]["q7"] == "3"
 
 
-def test_xlsx_sheet_per_questionnaire_and_neutralised(tmp_path, sample_q, frame_of):
+def test_xlsx_sheet_per_questionnaire_with_text_as_string_cells(tmp_path, sample_q, frame_of):
     other = parse_questionnaire(SAMPLE_YAML.replace("id: sample", "id: other"), "other.yaml")
     frames = {"sample": frame_of(sample_q, answers()), "other": frame_of(other, answers()[:1])}
     frames["other"]["questionnaire"] = "other"
@@ -74,7 +74,13 @@ def test_xlsx_sheet_per_questionnaire_and_neutralised(tmp_path, sample_q, frame_
     finally:
         book.close()
     header = list(rows[0])
-    assert rows[1][header.index("q8")] == "'-希望多培训"
+    # formula-like text is a string cell as typed: no ' in XLSX (the CSV keeps its guard)
+    assert rows[1][header.index("q8")] == "-希望多培训"
+    assert rows[1][header.index("q2.other")] == "=HYPERLINK(\"x\")"
+    assert rows[3][header.index("q8")] == "@无"
+    cells = openpyxl.load_workbook(path)["sample"]
+    assert {cells.cell(2, header.index("q8") + 1).data_type, cells.cell(2, header.index("q2.other") + 1).data_type,
+            cells.cell(4, header.index("q8") + 1).data_type} == {"s"}
     assert rows[1][header.index("q7")] == 2.5  # numbers stay numbers
     back = read_responses([path], {"sample": sample_q, "other": other})
     assert sorted(back) == ["other", "sample"]

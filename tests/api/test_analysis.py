@@ -116,3 +116,10 @@ def test_response_files(api, survey):
     assert len(only.sheetnames) == 1 and only[only.sheetnames[0]].max_row == 2       # header + one teacher
     assert_error(api.get("/surveys/lamps/responses.csv"), 422, "unknown_questionnaire")
     assert_error(api.get("/surveys/lamps/responses.pdf"), 404, "not_found")
+    readable = api.get("/surveys/lamps/responses.xlsx?layout=readable&questionnaire=teacher-platform")
+    assert "lamps-responses-readable.xlsx" in readable.headers["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(readable.data), read_only=True).worksheets[0]
+    header, teacher = sheet.iter_rows(values_only=True)
+    assert header[:3] == ("序号", "提交答卷时间", "所用时间") and teacher[5:7] == ("教师", "有效")
+    assert_error(api.get("/surveys/lamps/responses.csv?questionnaire=student-lamps&layout=readable"), 422,
+                 "unknown_layout")

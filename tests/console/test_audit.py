@@ -101,12 +101,14 @@ def test_raw_data_exports_are_recorded_from_the_console_and_the_command_line(con
     start = last_id()
     assert console.get(f"{base}/responses.csv?questionnaire=student-lamps").status_code == 200
     assert console.get(f"{base}/responses.xlsx").status_code == 200
+    assert console.get(f"{base}/responses.xlsx?layout=readable").status_code == 200
     assert console.get(f"{base}/statistics.xlsx?q=student-lamps").status_code == 200    # not raw data
     assert runner.invoke(args=["export", survey.slug, "--out", str(tmp_path / "all.csv")]).exit_code == 0
     slug = survey.slug
     assert events(start) == [
         ("raw_export", "evaluator", slug, f"{slug}-student-lamps.csv（2 份答卷）"),
         ("raw_export", "evaluator", slug, f"{slug}-responses.xlsx（2 份答卷）"),
+        ("raw_export", "evaluator", slug, f"{slug}-responses-readable.xlsx（2 份答卷）"),
         ("raw_export", None, slug, "all.csv（2 份答卷）"),
     ]
 

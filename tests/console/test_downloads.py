@@ -1,4 +1,5 @@
-"""Raw data downloads: response-file columns, statuses, neutralised formulas; XLSX with one sheet per form."""
+"""Raw data downloads: response-file columns, statuses, neutralised formulas in CSV; XLSX with one sheet per form,
+in the exchange or the readable layout."""
 
 from __future__ import annotations
 
@@ -56,8 +57,37 @@ def test_xlsx_download_one_sheet_per_questionnaire(console, make_survey, add_res
     book.close()
 
 
-def test_downloads_page_links_each_questionnaire(console, make_survey):
+def test_readable_download_in_the_hosted_tools_layout(console, make_survey, add_response):
+    survey = make_survey(["student-lamps", "teacher-platform"])
+    add_response(survey, "student", "S1", submitted_at=datetime(2025, 10, 9, 6, 3, 11, tzinfo=UTC), duration_s=125.4)
+    add_response(survey, "student", "S2", answers={**STUDENT_ANSWERS, "q11": "=HYPERLINK(\"x\")"},
+                 status="invalid", reason="答题过快")
+    reply = console.get(f"/console/surveys/{survey.slug}/download/responses.xlsx?layout=readable")
+    assert reply.status_code == 200
+    assert f"{survey.slug}-responses-readable.xlsx" in reply.headers["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(reply.data))
+    assert book.sheetnames == ["中小学教室及宿舍护眼灯改造项目学生满意度调查问卷",    # the questionnaires' titles
+                               "教育质量综合评价平台项目教师满意度调查问卷"]
+    sheet = book.worksheets[0]
+    assert sheet.freeze_panes == "A2"
+    header, first, second = ([c for c in row] for row in sheet.iter_rows())
+    titles = [c.value for c in header]
+    assert titles[:8] == ["序号", "提交答卷时间", "所用时间", "来源", "学校", "角色", "状态", "无效原因"]
+    assert titles[8] == "1、你目前就读的学段是？"
+    assert first[1].value == datetime(2025, 10, 9, 14, 3, 11) and first[1].is_date
+    assert [c.value for c in first[:1] + first[2:8]] == [1, "125秒", "手机", "第一小学", "学生", "有效", None]
+    assert [c.value for c in second[6:8]] == ["无效", "答题过快"]
+    assert first[titles.index("7、你对教室护眼灯的照明效果（亮度、不刺眼、不闪烁）是否满意？")].value == "满意"
+    q11 = [c for c in second if c.value == "=HYPERLINK(\"x\")"]     # as typed, a string cell, no '
+    assert [c.data_type for c in q11] == ["s"]
+
+
+def test_downloads_page_offers_both_layouts_and_each_questionnaire(console, make_survey):
     survey = make_survey(["student-lamps", "teacher-platform"])
     html = console.get(f"/console/surveys/{survey.slug}/downloads").get_data(as_text=True)
     assert "questionnaire=student-lamps" in html and "questionnaire=teacher-platform" in html
-    assert "responses.xlsx" in html
+    readable = html.index("原始数据（便于阅读，问卷星格式）")
+    exchange = html.index("原始数据（交换格式，可再导入）")
+    assert readable < exchange                                              # the readable one first
+    assert html.rfind("responses.xlsx?layout=readable", 0, readable) > html.rfind("</a>", 0, readable)
+    assert "responses.xlsx\">原始数据（交换格式" in html

@@ -188,15 +188,18 @@ def test_csv_and_xlsx_exports_neutralise_formulas_and_keep_the_script_as_text(ev
     assert [r["q5.other"] for r in rows] == ["'" + FORMULA, "'@SUM(A1:A9)"]
     assert [r["q25"] for r in rows] == [SCRIPT, "'" + PLUS]
 
-    reply = evaluator_client.get(f"{base}.xlsx")
-    assert reply.status_code == 200
-    book = load_workbook(io.BytesIO(reply.data))
-    values = [cell.value for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
-    formulas = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row
-                if cell.data_type == "f"]
-    assert formulas == []
-    assert "'" + FORMULA in values and "'@SUM(A1:A9)" in values and "'" + PLUS in values
-    assert SCRIPT in values
+    # XLSX (both layouts): the text as typed in string cells, which are never formulas, so no ' is added
+    for layout, wanted in (("exchange", (FORMULA, "@SUM(A1:A9)", PLUS, SCRIPT)), ("readable", (PLUS, SCRIPT))):
+        reply = evaluator_client.get(f"{base}.xlsx?layout={layout}")
+        assert reply.status_code == 200
+        book = load_workbook(io.BytesIO(reply.data))
+        cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+        assert [cell for cell in cells if cell.data_type == "f"] == [], layout
+        for text in wanted:
+            assert [cell.data_type for cell in cells if cell.value == text] == ["s"], (layout, text)
+        assert not [cell for cell in cells if isinstance(cell.value, str) and cell.value.startswith("'")], layout
+    # the readable layout writes the other text inside the option's cell, as the hosted tool does
+    assert any(isinstance(cell.value, str) and cell.value.endswith(f"〖{FORMULA}〗") for cell in cells)
 
 
 def test_word_report_shows_the_script_as_literal_text(app, hostile_response, tmp_path):
