@@ -28,7 +28,7 @@ from questionnaires.model import OTHER_LABEL
 
 from .answers import Problem, clean_columns
 from .cells import Cells
-from .meta import meta_columns
+from .meta import ROLE_ORDER, STATUS_ORDER, meta_columns, report_rows, unmapped
 from .parts import Part, TableResult
 from .tables import Table
 
@@ -249,10 +249,7 @@ def _meta(table: Table, q: Questionnaire, index: Mapping[str, int], rows: int,
     problems: list[Problem] = []
     spent = column("所用时间")
     seconds = spent.per_unique(lambda s: "" if not s else _parse_duration(s))
-    bad = np.fromiter((s is None for s in seconds.tolist()), dtype=bool, count=len(seconds)).take(spent.codes)
-    for pos in np.flatnonzero(bad).tolist():
-        problems.append((pos, DURATION_ORDER, "所用时间",
-                         f"value '{spent.uniques[spent.codes[pos]]}': not a duration like '125秒'"))
+    report_rows(problems, spent, unmapped(spent, seconds), DURATION_ORDER, "所用时间", "not a duration like '125秒'")
     duration = Cells(spent.codes, _texts(["" if s is None or s == "" else repr(s) for s in seconds.tolist()]))
     source = column("来源")
     channel = source.transform(lambda s: next((c for c in CHANNELS if c in s), s))
@@ -267,24 +264,18 @@ def _meta(table: Table, q: Questionnaire, index: Mapping[str, int], rows: int,
     return meta, problems
 
 
-def _report(cells: Cells, wanted: np.ndarray, column: str, problem: str, problems: list[Problem]) -> None:
-    """A problem for every row whose value maps to None in `wanted` (indexed like the uniques)."""
-    bad = np.fromiter((w is None for w in wanted.tolist()), dtype=bool, count=len(wanted)).take(cells.codes)
-    for pos in np.flatnonzero(bad).tolist():
-        problems.append((pos, DURATION_ORDER, column, f"value '{cells.uniques[cells.codes[pos]]}': {problem}"))
-
-
 def _readable_role(cells: Cells, problems: list[Problem]) -> Cells:
     """角色 of the readable export: a role's label (教师) or code (teacher) as the role's code."""
     codes = cells.per_unique(lambda s: "" if not s else ROLE_CODES.get(s, s if s in ROLE_LABELS else None))
-    _report(cells, codes, "角色", f"not a role ({'、'.join(ROLE_LABELS.values())})", problems)
+    report_rows(problems, cells, unmapped(cells, codes), ROLE_ORDER, "角色",
+                f"not a role ({'、'.join(ROLE_LABELS.values())})")
     return Cells(cells.codes, _texts(["" if c is None else c for c in codes.tolist()]))
 
 
 def _readable_status(status: Cells, reason: Cells, problems: list[Problem]) -> Cells:
     """状态 and 无效原因 of the readable export as ``valid`` or ``invalid:<reason>`` (无效 without a reason)."""
     wanted = status.per_unique(lambda s: "" if not s else STATUS_LABELS.get(s))
-    _report(status, wanted, "状态", "not 有效 or 无效", problems)
+    report_rows(problems, status, unmapped(status, wanted), STATUS_ORDER, "状态", "not 有效 or 无效")
     flags = wanted.take(status.codes)
     invalid = flags == "invalid"
     if not invalid.any():

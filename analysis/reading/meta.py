@@ -23,6 +23,18 @@ ROLE_ORDER, STATUS_ORDER, TIME_ORDER, DURATION_ORDER = 0, 1, 2, 3
 _PADDED = re.compile(r"\0\s|\s\0")
 
 
+def unmapped(cells: Cells, mapped: np.ndarray) -> np.ndarray:
+    """Row mask of the rows whose distinct value maps to None in `mapped` (indexed like the uniques)."""
+    return np.fromiter((m is None for m in mapped.tolist()), dtype=bool, count=len(mapped)).take(cells.codes)
+
+
+def report_rows(problems: list[Problem], cells: Cells, bad: np.ndarray, order: int, column: str,
+                problem: str) -> None:
+    """One problem ``value '…': problem`` in `column` for every row of the mask `bad`."""
+    for pos in np.flatnonzero(bad).tolist():
+        problems.append((pos, order, column, f"value '{cells.uniques[cells.codes[pos]]}': {problem}"))
+
+
 def _stripped(cells: Cells | None, rows: int) -> Cells:
     """The cells without surrounding white space (a pass over the values only when one has some)."""
     if cells is None:
@@ -43,8 +55,7 @@ def meta_columns(q: Questionnaire, meta: Mapping[str, Cells], numbers: np.ndarra
     rows = len(numbers)
 
     def report(cells: Cells, bad: np.ndarray, order: int, column: str, problem: str) -> None:
-        for pos in np.flatnonzero(bad).tolist():
-            problems.append((pos, order, column, f"value '{cells.uniques[cells.codes[pos]]}': {problem}"))
+        report_rows(problems, cells, bad, order, column, problem)
 
     out: dict[str, np.ndarray | pd.Series] = {}
     ids = _stripped(meta.get("response_id"), rows)
@@ -70,8 +81,7 @@ def meta_columns(q: Questionnaire, meta: Mapping[str, Cells], numbers: np.ndarra
     out["submitted_at"] = stamps
     duration = _stripped(meta.get("duration_s"), rows)
     seconds = duration.per_unique(_seconds)
-    wrong = np.fromiter((s is None for s in seconds.tolist()), dtype=bool, count=len(seconds)).take(duration.codes)
-    report(duration, wrong, DURATION_ORDER, "duration_s", "not a number of seconds")
+    report(duration, unmapped(duration, seconds), DURATION_ORDER, "duration_s", "not a number of seconds")
     values = np.array([math.nan if s is None else s for s in seconds.tolist()], dtype="float64")
     out["duration_s"] = pd.Series(values.take(duration.codes) if len(values) else np.zeros(0), dtype="float64")
     return out, problems

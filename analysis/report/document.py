@@ -163,6 +163,7 @@ def build_report(frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str
     from .evidence import evidence_section
     from .open_answers import text_summary_section
     from .satisfaction_text import satisfaction_text_section
+    from .text_tables import text_section
 
     chosen = parse_sections(sections)
     missing = [qid for qid in frames if qid not in questionnaires]
@@ -196,7 +197,7 @@ def build_report(frames: Mapping[str, pd.DataFrame], questionnaires: Mapping[str
             elif name == "questions":
                 parts.questions_section(ctx, ordered, questionnaires, charts=charts)
             else:
-                parts.text_section(ctx, ordered, questionnaires, charts=charts, top_phrases=top_phrases,
+                text_section(ctx, ordered, questionnaires, charts=charts, top_phrases=top_phrases,
                                    top_words=top_words)
         styles.keep_tables_together(document)
         document.save(str(path))

@@ -16,7 +16,8 @@ from ..tables import QuestionTable
 from . import styles
 from . import templates as t
 from .narrative import CategoryTable, LeafNarrative, leaf_narratives
-from .sections import category_grid, choice_table
+from .sections import choice_table
+from .text_tables import category_grid
 
 
 def evidence_section(ctx, score: ScoreResult) -> None:
