@@ -27,6 +27,7 @@ ACTIONS = {
     "user_created": "创建用户",
     "password_reset": "重置密码",
     "password_changed": "修改密码",
+    "password_change_failed": "修改密码失败",
     "user_deactivated": "停用用户",
     "user_activated": "启用用户",
     "sessions_revoked": "注销登录",

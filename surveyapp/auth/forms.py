@@ -13,7 +13,8 @@ class LoginForm(FlaskForm):
 
 
 class PasswordForm(FlaskForm):
-    current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码。"), Length(max=200)])
-    new = PasswordField("新密码", validators=[DataRequired("请输入新密码。"), Length(max=200)])
+    current = PasswordField("当前密码", validators=[DataRequired("请输入当前密码。"),
+                                                   Length(max=200, message="密码不能超过 200 个字符。")])
+    new = PasswordField("新密码", validators=[DataRequired("请输入新密码。")])      # length: the service
     confirm = PasswordField("再次输入新密码", validators=[DataRequired("请再次输入新密码。"),
                                                           EqualTo("new", "两次输入的新密码不一致。")])

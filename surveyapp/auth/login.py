@@ -30,10 +30,10 @@ class LoginRefused(Exception):
         self.retry_after = retry_after
 
 
-def wait_message(seconds: int) -> str:
+def wait_message(seconds: int, attempts: str = "登录尝试") -> str:
     if seconds >= 60:
-        return f"登录尝试过于频繁，请 {math.ceil(seconds / 60)} 分钟后再试。"
-    return f"登录尝试过于频繁，请 {seconds} 秒后再试。"
+        return f"{attempts}过于频繁，请 {math.ceil(seconds / 60)} 分钟后再试。"
+    return f"{attempts}过于频繁，请 {seconds} 秒后再试。"
 
 
 def authenticate(username: str, password: str, address: str | None, now: datetime | None = None) -> User:

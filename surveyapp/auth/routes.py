@@ -62,10 +62,13 @@ def account_password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            ended = change_password(user, form.current.data, form.new.data)
+            ended = change_password(user, form.current.data, form.new.data, request.remote_addr)
         except UserError as exc:
-            db.session.rollback()
+            db.session.commit()          # nothing changed but the throttle's count and the audit event
             error = exc.chinese
+            if exc.retry_after:
+                headers = {"Retry-After": str(exc.retry_after)}
+                return render_template("console/password.html", form=form, error=error), 429, headers
         else:
             _start_login(user)
             flash(f"密码已修改；包括其他设备在内的 {ended} 个登录已结束，本页已重新登录。", "success")

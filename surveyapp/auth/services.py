@@ -15,21 +15,25 @@ import sqlalchemy as sa
 
 from ..audit.services import acting_user, record_event
 from ..extensions import db
-from ..models import User
+from ..models import User, utcnow
 from ..surveys.services import SurveyError
+from . import throttle
+from .login import wait_message
 from .sessions import end_user_sessions
 
 logger = logging.getLogger(__name__)
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
 MIN_PASSWORD = 10
+MAX_PASSWORD = 200
 
 
 class UserError(SurveyError):
     """A user operation that cannot be done: `message` in English, `chinese` for the console."""
 
-    def __init__(self, english: str, chinese: str):
+    def __init__(self, english: str, chinese: str, retry_after: int = 0):
         super().__init__(english, source="users")
         self.chinese = chinese
+        self.retry_after = retry_after          # seconds, when refused for the login throttle
 
 
 def generate_password() -> str:
@@ -78,16 +82,29 @@ def reset_password(user: User) -> str:
     return password
 
 
-def change_password(user: User, current: str, new: str) -> int:
+def change_password(user: User, current: str, new: str, address: str | None = None) -> int:
     """`user` replaces their own password, knowing the current one; every login of theirs ends (the caller
-    starts a new one for the browser in use). Returns how many logins ended."""
+    starts a new one for the browser in use). Returns how many logins ended.
+
+    A wrong current password counts as a failed login of `user` from `address` (the login throttle's
+    delays then hold this form too, so a borrowed session cannot guess the password); every refusal comes
+    before any change, so the caller commits to keep that count."""
+    now = utcnow()
+    keys = throttle.ThrottleKeys.of(user.username, address)
+    wait = throttle.seconds_to_wait(keys, now)
+    if wait:
+        raise UserError(f"too many wrong passwords: try again in {wait} s",
+                        wait_message(wait, "密码尝试"), retry_after=wait)
     if not user.check_password(current):
+        throttle.record_failure(keys, now)
+        record_event("password_change_failed", user=user, detail=f"{user.username}（当前密码不正确）")
         raise UserError("the current password is wrong", "当前密码不正确。")
-    if len(new) < MIN_PASSWORD:
-        raise UserError(f"the password must have at least {MIN_PASSWORD} characters",
-                        f"新密码至少需要 {MIN_PASSWORD} 个字符。")
+    if not MIN_PASSWORD <= len(new) <= MAX_PASSWORD:
+        raise UserError(f"the password must have {MIN_PASSWORD} to {MAX_PASSWORD} characters",
+                        f"新密码须为 {MIN_PASSWORD}-{MAX_PASSWORD} 个字符。")
     if new == current:
         raise UserError("the new password is the current one", "新密码不能与当前密码相同。")
+    throttle.record_success(keys)
     user.set_password(new)
     ended = end_user_sessions(user)
     record_event("password_changed", user=user, detail=f"{user.username}（结束 {ended} 个登录）")

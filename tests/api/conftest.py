@@ -8,7 +8,7 @@ from surveyapp.auth.services import create_user
 from surveyapp.auth.tokens import create_token
 from surveyapp.extensions import db
 
-from ..console.conftest import add_response  # noqa: F401  (the fixture, for the API's tests too)
+from ..console.conftest import add_response, clock_fixture  # noqa: F401  (the fixtures, for the API's tests too)
 
 PASSWORD = "correct-horse-42"
 TEACHER_ANSWERS = {"q1": "小学", "q2": "5年及以下", "q3": ["学科教师"], "q4": "从未使用"}

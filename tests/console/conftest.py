@@ -9,6 +9,7 @@ import pytest
 
 from questionnaires import clean_answers
 from surveyapp.auth import login as login_module
+from surveyapp.auth import services as auth_services
 from surveyapp.auth.services import create_user
 from surveyapp.extensions import db
 from surveyapp.models import Response, Survey
@@ -112,9 +113,11 @@ class Clock:
 
 @pytest.fixture(name="clock")
 def clock_fixture(monkeypatch):
-    """The login throttle's clock, fixed at 2026-03-02 01:00 UTC until the test advances it."""
+    """The login throttle's clock (login and password change), fixed at 2026-03-02 01:00 UTC until the test
+    advances it."""
     fixed = Clock(datetime(2026, 3, 2, 1, 0, tzinfo=UTC))
     monkeypatch.setattr(login_module, "utcnow", fixed)
+    monkeypatch.setattr(auth_services, "utcnow", fixed)
     return fixed
 
 

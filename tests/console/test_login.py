@@ -196,7 +196,9 @@ def test_an_evaluator_changes_their_own_password_and_other_logins_end(app, clien
 
 @pytest.mark.parametrize(("current", "new", "confirm", "message"), [
     ("wrong-password", "新的密码-2026-冬季", None, "当前密码不正确。"),
-    (PASSWORD, "short", None, "新密码至少需要 10 个字符。"),
+    (PASSWORD, "short", None, "新密码须为 10-200 个字符。"),
+    (PASSWORD, "长" * 201, None, "新密码须为 10-200 个字符。"),
+    ("长" * 201, "新的密码-2026-冬季", None, "密码不能超过 200 个字符。"),
     (PASSWORD, PASSWORD, None, "新密码不能与当前密码相同。"),
     (PASSWORD, "新的密码-2026-冬季", "新的密码-2026-夏季", "两次输入的新密码不一致。"),
 ])
@@ -207,3 +209,22 @@ def test_a_refused_password_change_says_why_and_changes_nothing(client, evaluato
     db.session.expire_all()
     assert evaluator.check_password(PASSWORD)
     assert client.get("/console/").status_code == 200                                # still logged in
+
+
+def test_wrong_current_passwords_are_held_by_the_login_throttle(client, evaluator, clock):
+    """Three wrong current passwords from one address are free (as for a login); the fourth sets a 1 s wait,
+    during which even the right password is not checked."""
+    log_in(client)
+    for _ in range(4):
+        assert "当前密码不正确。" in _change(client, "wrong-password", "新的密码-2026-冬季").get_data(as_text=True)
+    held = _change(client, PASSWORD, "新的密码-2026-冬季")
+    assert held.status_code == 429 and held.headers["Retry-After"] == "1"
+    assert "密码尝试过于频繁，请 1 秒后再试。" in held.get_data(as_text=True)
+    db.session.expire_all()
+    assert evaluator.check_password(PASSWORD)
+    failed = db.session.scalars(sa.select(AuditEvent.detail).filter_by(action="password_change_failed")).all()
+    assert failed == ["evaluator（当前密码不正确）"] * 4
+    clock.advance(1)
+    assert _change(client, PASSWORD, "新的密码-2026-冬季").status_code == 302
+    db.session.expire_all()
+    assert evaluator.check_password("新的密码-2026-冬季")
