@@ -87,7 +87,7 @@ def test_downloads_page_offers_both_layouts_and_each_questionnaire(console, make
     html = console.get(f"/console/surveys/{survey.slug}/downloads").get_data(as_text=True)
     assert "questionnaire=student-lamps" in html and "questionnaire=teacher-platform" in html
     readable = html.index("原始数据（便于阅读，问卷星格式）")
-    exchange = html.index("原始数据（交换格式，可再导入）")
+    exchange = html.index("原始数据（交换格式，供程序读取）")
     assert readable < exchange                                              # the readable one first
     assert html.rfind("responses.xlsx?layout=readable", 0, readable) > html.rfind("</a>", 0, readable)
     assert "responses.xlsx\">原始数据（交换格式" in html
