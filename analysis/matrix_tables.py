@@ -12,6 +12,7 @@ option is scored, else none; one answer per person, so its interval is the plain
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ from questionnaires import Question, Questionnaire
 from questionnaires.model import TYPE_LABELS
 
 from .satisfaction import rated_method, satisfaction
-from .tables import _column, question_table
+from .tables import QuestionTable, _column, question_table
 
 
 @dataclass(frozen=True)
@@ -69,8 +70,11 @@ def _matrix(questionnaire: Questionnaire, question_id: str) -> Question:
     return question
 
 
-def matrix_table(frame: pd.DataFrame, questionnaire: Questionnaire, question_id: str) -> MatrixTable:
-    """The combined table of matrix question `question_id` over the rows of `frame` (pass valid rows).
+def matrix_table(frame: pd.DataFrame, questionnaire: Questionnaire, question_id: str,
+                 tables: Mapping[str, QuestionTable] | None = None) -> MatrixTable:
+    """The combined table of matrix question `question_id` over the rows of `frame` (pass valid rows);
+    `tables` may hold the rows' tables already computed on the same rows (by variable, as `all_tables`
+    gives them), which are then not counted again.
 
     Raises ValueError for an unknown question, a question that is not a matrix, or an answer that is not
     an option code.
@@ -79,7 +83,7 @@ def matrix_table(frame: pd.DataFrame, questionnaire: Questionnaire, question_id:
     method = rated_method(question)
     rows = []
     for variable, row in zip(question.variables, question.rows, strict=True):
-        table = question_table(frame, questionnaire, variable)
+        table = (tables or {}).get(variable) or question_table(frame, questionnaire, variable)
         rate = n = ci = None
         if method is not None:
             result = satisfaction(frame, questionnaire, [variable], method)
@@ -93,9 +97,11 @@ def matrix_table(frame: pd.DataFrame, questionnaire: Questionnaire, question_id:
                        method, int(answered.sum()))
 
 
-def matrix_tables(frame: pd.DataFrame, questionnaire: Questionnaire) -> list[MatrixTable]:
-    """The combined table of every matrix question, in questionnaire order."""
-    return [matrix_table(frame, questionnaire, q.id) for q in questionnaire.questions if q.type == "matrix"]
+def matrix_tables(frame: pd.DataFrame, questionnaire: Questionnaire,
+                  tables: Mapping[str, QuestionTable] | None = None) -> list[MatrixTable]:
+    """The combined table of every matrix question, in questionnaire order (`tables`: see `matrix_table`)."""
+    return [matrix_table(frame, questionnaire, q.id, tables) for q in questionnaire.questions
+            if q.type == "matrix"]
 
 
 def matrix_json(table: MatrixTable) -> dict[str, Any]:

@@ -166,7 +166,8 @@ def write_statistics_workbook(frame: pd.DataFrame, questionnaire: Questionnaire,
         rated = (method, overall, parts)
     made_tables = tables or {}
     by_question: list[tuple[Any, list[QuestionTable] | MatrixTable]] = [
-        (question, matrix_table(valid, questionnaire, question.id) if question.type == "matrix"
+        (question, matrix_table(valid, questionnaire, question.id, {t.id: t for t in made_tables.get(question.id, [])})
+         if question.type == "matrix"
          else made_tables.get(question.id) or question_tables(valid, questionnaire, question.id))
         for question in questionnaire.questions]
     book = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,

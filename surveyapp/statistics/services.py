@@ -181,8 +181,9 @@ def _tables(survey: Survey, form: SurveyForm, filters: Filters, fp: Fingerprint,
     def compute() -> tuple[int, int, tuple, dict[str, Any]]:
         frame = form_frame(survey, form, fp)
         part = filtered(frame, filters)
-        matrices = {t.id: t for t in matrix_tables(part, form.questionnaire)}
-        return len(frame), len(part), tuple(all_tables(part, form.questionnaire)), matrices
+        tables = all_tables(part, form.questionnaire)
+        matrices = {t.id: t for t in matrix_tables(part, form.questionnaire, {t.id: t for t in tables})}
+        return len(frame), len(part), tuple(tables), matrices
 
     return caches().results.get_or_compute(("tables", survey.id, form.id, filters, fp), compute)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -51,6 +52,16 @@ def test_json_and_all_matrices(frame, sample_q):
                               "ci95": doc["rows"][1]["ci95"]}
     assert doc["options"][0] == "非常满意" and doc["valid"] == 4
 
+
+
+def test_row_tables_already_computed_are_used_as_they_are(frame, sample_q):
+    """The statistics page and workbook pass the rows' tables they already have; those are not counted again."""
+    from analysis.tables import all_tables
+
+    tables = {t.id: t for t in all_tables(frame, sample_q)}
+    assert matrix_tables(frame, sample_q, tables) == matrix_tables(frame, sample_q)
+    doctored = {**tables, "q4.r1": replace(tables["q4.r1"], valid=99)}
+    assert matrix_table(frame, sample_q, "q4", doctored).rows[0].valid == 99
 
 def test_only_matrix_questions(frame, sample_q):
     with pytest.raises(ValueError, match="not a matrix"):
