@@ -306,7 +306,7 @@ class Response(db.Model):
     __table_args__ = (
         sa.CheckConstraint(f"status IN {RESPONSE_STATUSES}", name="status"),
         sa.Index("ix_response_form_status", "form_id", "status"),
-        sa.Index("ix_response_form_client", "form_id", "client_hash"),   # the browser duplicate check
+        sa.Index("ix_response_form_client_unit", "form_id", "client_hash", "unit_id"),  # the duplicate check
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(sa.String(32), unique=True, default=new_token)
