@@ -91,20 +91,28 @@ def _open(port: int, path: str, stop: threading.Event) -> tuple[str, dict[str, s
     return None
 
 
+def _prepared(port: int, path: str, ledger: Ledger, stop: threading.Event) -> Post | None:
+    """Open the page and make its submission (recorded as sent), or None once stopped."""
+    opened = _open(port, path, stop)
+    if opened is None:
+        return None
+    cookies, hidden = opened
+    body = "&".join(f"{k}={quote_plus(v)}" for k, v in hidden.items()) + "&" + ANSWERS
+    post = Post(path, cookies, body, hidden["submit-token"])
+    ledger.sent[post.token] = post
+    return post
+
+
 def _respondent(port: int, paths: list[str], number: int, ledger: Ledger, stop: threading.Event) -> None:
     turn = number
     while not stop.is_set():
         path = paths[turn % len(paths)]
         turn += 1
-        opened = _open(port, path, stop)
-        if opened is None:
+        post = _prepared(port, path, ledger, stop)
+        if post is None:
             return
-        cookies, hidden = opened
-        body = "&".join(f"{k}={quote_plus(v)}" for k, v in hidden.items()) + "&" + ANSWERS
-        post = Post(path, cookies, body, hidden["submit-token"])
-        ledger.sent[post.token] = post
         try:
-            status, _, text = _request(port, "POST", path, cookies, body)
+            status, _, text = _request(port, "POST", path, post.cookies, post.body)
         except CUT_OFF:
             ledger.cut_off.append(post)
             continue
@@ -117,16 +125,12 @@ def _respondent(port: int, paths: list[str], number: int, ledger: Ledger, stop: 
 def _half_sent(port: int, path: str, ledger: Ledger, stop: threading.Event,
                ) -> tuple[http.client.HTTPConnection, Post, bytes]:
     """A submission whose connection has sent its headers and half its body; the rest is still to send."""
-    opened = _open(port, path, stop)
-    assert opened is not None
-    cookies, hidden = opened
-    body = "&".join(f"{k}={quote_plus(v)}" for k, v in hidden.items()) + "&" + ANSWERS
-    post = Post(path, cookies, body, hidden["submit-token"])
-    ledger.sent[post.token] = post
-    data = body.encode()
+    post = _prepared(port, path, ledger, stop)
+    assert post is not None
+    data = post.body.encode()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     connection.putrequest("POST", path)
-    for name, value in (("Cookie", cookies), ("Content-Type", "application/x-www-form-urlencoded"),
+    for name, value in (("Cookie", post.cookies), ("Content-Type", "application/x-www-form-urlencoded"),
                         ("Content-Length", str(len(data)))):
         connection.putheader(name, value)
     connection.endheaders(data[:len(data) // 2])
